@@ -1,0 +1,72 @@
+"""Shared fixtures: demo content, the Debian Chromium browser for browser tests."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls made by fixtures in
+# that thread are still synchronous, so Django's async-safety guard must be relaxed for tests.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+TEST_OUTPUT = Path(__file__).resolve().parent.parent / "test-output"
+CHROMIUM_ARGS = [
+    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+@pytest.fixture
+def demo_content(db):
+    """The example site's demo content, loaded into the test database."""
+    call_command("load_demo_content", hostname="localhost", port=80, stdout=open(os.devnull, "w"))
+    from wagtail.models import Site
+
+    return Site.objects.get(is_default_site=True)
+
+
+@pytest.fixture(scope="session")
+def test_output_dir() -> Path:
+    """Folder for screenshots and other artefacts of the test run."""
+    TEST_OUTPUT.mkdir(exist_ok=True)
+    return TEST_OUTPUT
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """A headless Debian Chromium driven by Playwright (skipped, or failed in CI, if missing)."""
+    executable = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not executable:
+        if os.environ.get("SMO_REQUIRE_BROWSER"):
+            pytest.fail("chromium is not installed: apt-get install chromium")
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browser_page(chromium):
+    """A fresh browser tab (own context: no cookies shared between tests)."""
+    context = chromium.new_context()
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    """The source of axe-core (from tests/node_modules, installed by make test)."""
+    path = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
+    if not path.exists():
+        if os.environ.get("SMO_REQUIRE_BROWSER"):
+            pytest.fail("axe-core is not installed: npm ci --prefix tests")
+        pytest.skip("axe-core is not installed (npm ci --prefix tests)")
+    return path.read_text()

@@ -1,0 +1,3 @@
+"""Social Media Optimization for Wagtail."""
+
+__version__ = "0.1.0"

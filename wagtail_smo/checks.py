@@ -1,0 +1,25 @@
+"""Django system checks for the ``WAGTAIL_SMO`` setting."""
+
+from __future__ import annotations
+
+from django.core import checks
+
+from .conf import DEFAULTS
+
+
+@checks.register()
+def check_settings_keys(app_configs, **kwargs) -> list[checks.CheckMessage]:
+    """Report unknown keys in ``WAGTAIL_SMO`` (a typo would otherwise be silently ignored)."""
+    from django.conf import settings
+
+    errors = []
+    for key in getattr(settings, "WAGTAIL_SMO", {}) or {}:
+        if key not in DEFAULTS:
+            errors.append(
+                checks.Error(
+                    f"WAGTAIL_SMO has an unknown key {key!r}.",
+                    hint=f"Known keys: {', '.join(sorted(DEFAULTS))}.",
+                    id="wagtail_smo.E001",
+                )
+            )
+    return errors

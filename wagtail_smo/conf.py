@@ -1,0 +1,67 @@
+"""Access to the ``WAGTAIL_SMO`` settings dict, with documented defaults.
+
+Every key is documented in ``docs/configuration.md``. Read values through ``smo_settings``::
+
+    from wagtail_smo.conf import smo_settings
+    smo_settings.IMAGE_FILTER
+
+Values are read from ``django.conf.settings`` on every access, so ``override_settings`` in tests
+works without any cache to reset.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+
+DEFAULTS: dict[str, Any] = {
+    # Channels: {alias: {"BACKEND": "dotted.path.Provider", "OPTIONS": {...}}}. Secrets belong here
+    # (read from the environment), never in the database.
+    "PROVIDERS": {},
+    # Rendition filter used for og:image / twitter:image. Always forces a crawler-safe format.
+    "IMAGE_FILTER": "fill-1200x630|format-jpeg|jpegquality-85",
+    # Target length of a description derived from the page body.
+    "DESCRIPTION_LENGTH": 200,
+    # Words per minute used for the reading-time label (twitter:label2).
+    "READING_WORDS_PER_MINUTE": 230,
+    # Networks shown by {% share_buttons %} when the site setting leaves them empty, in order.
+    "SHARE_NETWORKS": [
+        "x",
+        "facebook",
+        "linkedin",
+        "telegram",
+        "whatsapp",
+        "bluesky",
+        "mastodon",
+        "threads",
+        "reddit",
+        "vk",
+        "pinterest",
+        "email",
+        "copy",
+        "native",
+    ],
+    # UTM tagging of shared links; "{slug}", "{network}" and "{site}" are filled in.
+    "UTM": {
+        "ENABLED": True,
+        "MEDIUM": "social",
+        "CAMPAIGN": "{slug}",
+    },
+}
+
+
+class SmoSettings:
+    """Attribute access to ``settings.WAGTAIL_SMO`` merged over ``DEFAULTS``."""
+
+    def __getattr__(self, name: str) -> Any:
+        if name not in DEFAULTS:
+            raise AttributeError(f"Unknown WAGTAIL_SMO setting: {name}")
+        user = getattr(settings, "WAGTAIL_SMO", {}) or {}
+        value = user.get(name, DEFAULTS[name])
+        if isinstance(DEFAULTS[name], dict) and isinstance(value, dict) and name != "PROVIDERS":
+            return {**DEFAULTS[name], **value}
+        return value
+
+
+smo_settings = SmoSettings()
