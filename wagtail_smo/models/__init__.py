@@ -1,6 +1,13 @@
 """Models of wagtail-smo, split by concern; import them from here."""
 
 from .mixin import SocialMetaMixin
+from .posts import OPEN_STATUSES, PostStatus, SocialPost
 from .site_settings import SocialMediaSettings
 
-__all__ = ["SocialMediaSettings", "SocialMetaMixin"]
+__all__ = [
+    "OPEN_STATUSES",
+    "PostStatus",
+    "SocialMediaSettings",
+    "SocialMetaMixin",
+    "SocialPost",
+]

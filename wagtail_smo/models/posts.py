@@ -1,0 +1,97 @@
+"""Social posts: one draft per (page, channel), reviewed, approved, scheduled and delivered."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class PostStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    APPROVED = "approved", _("Approved")
+    SCHEDULED = "scheduled", _("Scheduled")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+#: Statuses of a post that is still in play: at most one such post per (page, channel).
+OPEN_STATUSES = (
+    PostStatus.DRAFT,
+    PostStatus.APPROVED,
+    PostStatus.SCHEDULED,
+    PostStatus.SENDING,
+    PostStatus.FAILED,
+)
+
+
+class SocialPost(models.Model):
+    """A message for one channel about one page, from draft to sent."""
+
+    page = models.ForeignKey(
+        "wagtailcore.Page", verbose_name=_("page"), on_delete=models.CASCADE,
+        related_name="smo_social_posts",
+    )
+    revision = models.ForeignKey(
+        "wagtailcore.Revision", verbose_name=_("revision"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+        help_text=_("The page revision this post was composed from."),
+    )
+    site = models.ForeignKey(
+        "wagtailcore.Site", verbose_name=_("site"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    channel = models.CharField(_("channel"), max_length=100, db_index=True)
+    text = models.TextField(_("text"), blank=True)
+    link = models.URLField(_("link"), max_length=2000, blank=True)
+    image = models.ForeignKey(
+        "wagtailimages.Image", verbose_name=_("image"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=PostStatus.choices, default=PostStatus.DRAFT,
+        db_index=True,
+    )
+    scheduled_at = models.DateTimeField(_("scheduled for"), null=True, blank=True, db_index=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    remote_id = models.CharField(_("remote id"), max_length=255, blank=True)
+    remote_url = models.URLField(_("remote URL"), max_length=2000, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    #: Id of the delivery attempt that holds the post while it is sending (see tasks.py).
+    attempt_id = models.CharField(max_length=64, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("approved by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("social post")
+        verbose_name_plural = _("social posts")
+        ordering = ["-created_at"]
+        permissions = [
+            ("approve_socialpost", "Can approve social posts"),
+            ("send_socialpost", "Can send social posts"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["page", "channel"],
+                condition=models.Q(status__in=[s.value for s in OPEN_STATUSES]),
+                name="wagtail_smo_one_open_post_per_page_channel",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel}: {self.page_id} ({self.status})"
+
+    @property
+    def is_open(self) -> bool:
+        """True while the post is not yet sent or cancelled."""
+        return self.status in OPEN_STATUSES
