@@ -57,6 +57,18 @@ class SocialMetaMixin(models.Model):
         ),
     )
 
+    exclude_from_feeds = models.BooleanField(
+        _("leave out of feeds"), default=False,
+        help_text=_("Keep this page out of the site's RSS, Atom and JSON feeds and exports."),
+    )
+    share_when_published = models.BooleanField(
+        _("share when published"), default=True,
+        help_text=_(
+            "Create social post drafts for this page's channels when it is next published. "
+            "On for a first publish; tick it again to share an update."
+        ),
+    )
+
     #: Fields (in order) whose text can serve as the description, e.g. ``["intro"]``.
     smo_description_fields: ClassVar[list[str]] = []
     #: Image fields (ForeignKey to an image) that can serve as the social image.
