@@ -59,7 +59,13 @@ def test_switched_off_returns_url_unchanged():
 
 
 @override_settings(
-    WAGTAIL_SMO={"UTM": {"MEDIUM": "share", "CAMPAIGN": "{site}-{network}-{slug}", "SOURCES": {"x": "twitter"}}}
+    WAGTAIL_SMO={
+        "UTM": {
+            "MEDIUM": "share",
+            "CAMPAIGN": "{site}-{network}-{slug}",
+            "SOURCES": {"x": "twitter"},
+        }
+    }
 )
 def test_settings_template_medium_and_source_names(demo_content):
     from example_site.blog.models import BlogPage

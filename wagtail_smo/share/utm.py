@@ -62,7 +62,7 @@ def build_utm_url(
 
     scheme, netloc, path, query, fragment = urlsplit(url)
     present = {key for key, _value in parse_qsl(query, keep_blank_values=True)}
-    wanted = zip(UTM_KEYS, (source, medium, campaign, content))
+    wanted = zip(UTM_KEYS, (source, medium, campaign, content), strict=True)
     added = [(key, value) for key, value in wanted if value and key not in present]
     if not added:
         return url
