@@ -1,0 +1,151 @@
+"""Compose the text of a post for one network from the page's resolved social values.
+
+Everything about the page comes from ``wagtail_smo.meta.resolve``; links are tagged by the one
+UTM builder. When the text is longer than the network allows, hashtags are dropped first (last
+one first), then the description is shortened at a word boundary with an ellipsis, then the
+title; the link is never cut.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import regex
+
+from ..meta import resolve
+from ..share.utm import build_utm_url
+from .counting import count_length, network_limit
+from .message_templates import default_template, render
+
+ELLIPSIS = "…"
+_NOT_HASHTAG_CHARS = regex.compile(r"[^\p{L}\p{M}\p{N}_]+")
+
+
+@dataclass(frozen=True)
+class ComposedPost:
+    """A composed message: its text, the tagged link, the hashtags used, length and limit."""
+
+    text: str
+    link: str
+    hashtags: tuple[str, ...]
+    length: int
+    limit: int
+    network: str = ""
+
+    @property
+    def over_limit(self) -> bool:
+        """True when even the shortest form is longer than the network allows."""
+        return self.length > self.limit
+
+
+def hashtags(tags: Iterable[str], max_count: int | None = None) -> list[str]:
+    """Hashtags from page tags: "web design" -> "#WebDesign"; no duplicates, no pure numbers.
+
+    Letters of every script are kept ("#Новости"); punctuation and spaces are removed, words
+    of multi-word tags are capitalised so that they stay readable.
+    """
+    result: list[str] = []
+    seen: set[str] = set()
+    for tag in tags:
+        words = [w for w in _NOT_HASHTAG_CHARS.split(str(tag).lstrip("#")) if w]
+        if not words:
+            continue
+        if len(words) > 1:  # "web design" -> "WebDesign": readable and screen-reader friendly
+            words = [w[:1].upper() + w[1:] for w in words]
+        body = "".join(words)
+        if body.replace("_", "").isdigit():
+            continue  # "#2024" is not a hashtag on most networks
+        key = body.casefold()
+        if key in seen:
+            continue
+        seen.add(key)
+        result.append("#" + body)
+        if max_count is not None and len(result) >= max_count:
+            break
+    return result
+
+
+def compose_post(
+    page,
+    network: str,
+    *,
+    template: str | None = None,
+    utm: bool = True,
+    max_hashtags: int | None = None,
+    limit: int | None = None,
+    meta=None,
+    source: str | None = None,
+    campaign: str | None = None,
+    with_image: bool | None = None,
+) -> ComposedPost:
+    """Compose the post of ``page`` for ``network`` ("x", "mastodon", ...).
+
+    ``template`` defaults to the network's default; ``limit`` to the network's limit (shorter
+    for Telegram with an image). ``source``/``campaign`` override the UTM source (default: the
+    network) and campaign. ``meta`` may pass an already resolved ``SocialMeta``.
+    """
+    meta = meta if meta is not None else resolve(page)
+    link = meta.url or ""
+    if link and utm:
+        link = build_utm_url(link, source or network, page=page, campaign=campaign)
+    if with_image is None:
+        with_image = meta.image is not None
+    if limit is None:
+        limit = network_limit(network, with_image=with_image)
+    values = {
+        "title": meta.title,
+        "description": meta.description,
+        "link": link,
+        "site_name": meta.site_name,
+        "author": meta.author,
+        "section": meta.section,
+    }
+    return fit(template or default_template(network), values, hashtags(meta.tags, max_hashtags),
+               network, limit)
+
+
+def fit(template: str, values: dict, tags: list[str], network: str, limit: int) -> ComposedPost:
+    """Render ``template`` within ``limit``: drop hashtags, then shorten description and title."""
+    tags = list(tags)
+
+    def attempt(**overrides) -> tuple[str, int]:
+        text = render(template, {**values, "hashtags": " ".join(tags), **overrides})
+        return text, count_length(text, network)
+
+    text, length = attempt()
+    while length > limit and tags:
+        tags.pop()
+        text, length = attempt()
+    for field in ("description", "title"):
+        if length <= limit:
+            break
+        shortened = _shorten_to_fit(values[field], lambda v, f=field: attempt(**{f: v}), limit)
+        values = {**values, field: shortened}
+        text, length = attempt()
+    return ComposedPost(text, values["link"], tuple(tags), length, limit, network)
+
+
+def _shorten_to_fit(value: str, attempt, limit: int) -> str:
+    """The longest word-boundary prefix of ``value`` (plus an ellipsis) whose text fits.
+
+    Text without spaces (Chinese, Japanese, one very long word) is cut between graphemes.
+    """
+    best = _longest_fitting(value.split(" "), " ", attempt, limit)
+    if not best and value:
+        best = _longest_fitting(regex.findall(r"\X", value), "", attempt, limit)
+    return best
+
+
+def _longest_fitting(pieces: list[str], joiner: str, attempt, limit: int) -> str:
+    # Binary search over the number of pieces kept (all but the last: this one is too long).
+    low, high, best = 1, len(pieces) - 1, ""
+    while low <= high:
+        middle = (low + high) // 2
+        kept = joiner.join(pieces[:middle]).rstrip(" ,;:.-–—")
+        candidate = kept + ELLIPSIS if kept else ""
+        if attempt(candidate)[1] <= limit:
+            best, low = candidate, middle + 1
+        else:
+            high = middle - 1
+    return best
