@@ -42,6 +42,15 @@ DEFAULTS: dict[str, Any] = {
         "copy",
         "native",
     ],
+    # Delivery of approved posts through django_tasks (see docs/providers.md, docs/scaling.md).
+    "DELIVERY": {
+        "TASK_BACKEND": "default",  # alias in TASKS
+        "QUEUE": "default",  # queue name on that backend
+        "MAX_ATTEMPTS": 5,  # automatic tries per approval (429, 5xx, timeouts) before failing
+        "BACKOFF_SECONDS": 30,  # first retry delay; doubled each time, with +-50 % jitter
+        "BACKOFF_MAX_SECONDS": 3600,
+        "STUCK_AFTER_SECONDS": 600,  # a post "sending" longer than this is reconciled
+    },
     # UTM tagging of shared links; "{slug}", "{network}" and "{site}" are filled in.
     "UTM": {
         "ENABLED": True,

@@ -1,10 +1,13 @@
 """Models of wagtail-smo, split by concern; import them from here."""
 
+from .delivery import AttemptOutcome, DeliveryAttempt
 from .mixin import SocialMetaMixin
 from .posts import OPEN_STATUSES, PostStatus, SocialPost
 from .site_settings import SocialMediaSettings
 
 __all__ = [
+    "AttemptOutcome",
+    "DeliveryAttempt",
     "OPEN_STATUSES",
     "PostStatus",
     "SocialMediaSettings",

@@ -61,6 +61,11 @@ class SocialPost(models.Model):
     last_error = models.TextField(_("last error"), blank=True)
     #: Id of the delivery attempt that holds the post while it is sending (see tasks.py).
     attempt_id = models.CharField(max_length=64, blank=True, editable=False)
+    #: Stable per post (a Bluesky TID): the idempotency key, rkey or guid sent on every attempt,
+    #: so a retry the network already received is dropped by the network (see delivery.py).
+    delivery_key = models.CharField(max_length=32, blank=True, editable=False)
+    #: When a failed attempt that will be retried automatically may run again (backoff).
+    retry_at = models.DateTimeField(_("next retry"), null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="+",

@@ -1,9 +1,29 @@
-"""The base class every provider derives from: fixed steps, loud failure of unsupported features."""
+"""The base class every provider derives from: fixed steps, loud failure of unsupported features.
+
+``send()`` runs the same steps for every network (the django-anymail pattern)::
+
+    payload = build_payload(message)        # network-specific JSON/form body
+    upload_media(message, payload)          # only when the post has an image
+    response = create_post(payload, key)    # the one call that publishes
+    return parse_result(response)           # -> SendResult(remote_id, remote_url)
+
+A subclass implements those steps and sets ``network``, ``option_names``, ``required_options``,
+``secret_options`` and ``deduplicates``. See ADDING_PROVIDERS.md.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
+
+from ..exceptions import UnsupportedFeature
+
+#: Options every provider accepts.
+COMMON_OPTIONS = ("NETWORK", "TIMEOUT", "IGNORE_UNSUPPORTED_FEATURES")
+#: Option names whose values are secrets (redacted from every message), by pattern.
+SECRET_NAME = re.compile(r"TOKEN|SECRET|PASSWORD|KEY", re.IGNORECASE)
+REDACTED = "[redacted]"
 
 
 @dataclass(frozen=True)
@@ -15,18 +35,133 @@ class SendResult:
     raw: Any = None
 
 
+@dataclass
+class OutgoingPost:
+    """What a provider needs of a post: text, link, optional image bytes and card data."""
+
+    text: str
+    link: str = ""
+    title: str = ""
+    description: str = ""
+    image: bytes | None = None
+    image_mime_type: str = "image/jpeg"
+    image_alt: str = ""
+    pk: int | None = None
+    extra: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_post(cls, post) -> OutgoingPost:
+        """From a SocialPost: text, link, image (a rendition) and card data from resolve()."""
+        from ..conf import smo_settings
+        from ..meta import resolve
+
+        meta = resolve(post.page.specific) if post.page_id else None
+        image = None
+        mime = "image/jpeg"
+        alt = ""
+        if post.image_id:
+            rendition = post.image.get_rendition(smo_settings.IMAGE_FILTER)
+            with rendition.file.open("rb") as handle:
+                image = handle.read()
+            if rendition.file.name.lower().endswith(".png"):
+                mime = "image/png"
+            alt = (meta.image.alt if meta and meta.image else "") or post.image.title
+        return cls(
+            text=post.text, link=post.link or (meta.url if meta else ""),
+            title=meta.title if meta else "", description=meta.description if meta else "",
+            image=image, image_mime_type=mime, image_alt=alt, pk=post.pk,
+        )
+
+
+def secret_values(options: dict) -> list[str]:
+    """The values of secret-looking options (tokens, passwords, keys) of one channel."""
+    return [
+        str(value) for name, value in options.items()
+        if SECRET_NAME.search(name) and value and len(str(value)) >= 4
+    ]
+
+
+def redact(text: str, extra_secrets: list[str] | None = None) -> str:
+    """``text`` with every configured channel secret replaced by "[redacted]"."""
+    from ..conf import smo_settings
+
+    if not text:
+        return text
+    values = list(extra_secrets or [])
+    for config in smo_settings.PROVIDERS.values():
+        values.extend(secret_values(config.get("OPTIONS", {})))
+    for value in sorted(set(values), key=len, reverse=True):
+        text = text.replace(value, REDACTED)
+    return text
+
+
 class BaseProvider:
     """One network. Subclasses set ``network`` and implement the steps they support."""
 
     #: Network name used for length counting and default templates ("mastodon", "x", ...).
     network: ClassVar[str] = "generic"
-    #: Option names this provider accepts; anything else is a configuration error.
+    #: Option names this provider accepts (besides COMMON_OPTIONS); others are a config error.
     option_names: ClassVar[tuple[str, ...]] = ()
+    #: Options without which the provider cannot work (checked at start-up).
+    required_options: ClassVar[tuple[str, ...]] = ()
+    #: True when the network drops a repeated create with the same key (safe to re-send).
+    deduplicates: ClassVar[bool] = False
+    #: True when the provider can attach an image to a post.
+    supports_images: ClassVar[bool] = False
 
     def __init__(self, alias: str, options: dict) -> None:
         self.alias = alias
         self.options = options
 
-    def send(self, post, attempt_id: str) -> SendResult:
-        """Deliver ``post``; ``attempt_id`` serves as the idempotency key where supported."""
+    @classmethod
+    def accepted_options(cls) -> tuple[str, ...]:
+        """Every option name this provider understands."""
+        return COMMON_OPTIONS + cls.option_names
+
+    @property
+    def timeout(self) -> float:
+        """Seconds to wait for the network (OPTIONS["TIMEOUT"], default 10)."""
+        return float(self.options.get("TIMEOUT", 10))
+
+    def unsupported_feature(self, feature: str) -> None:
+        """Fail loudly unless OPTIONS["IGNORE_UNSUPPORTED_FEATURES"] allows dropping the feature."""
+        if not self.options.get("IGNORE_UNSUPPORTED_FEATURES"):
+            raise UnsupportedFeature(
+                f"{self.network} channel {self.alias!r} cannot send {feature}; set "
+                f"OPTIONS['IGNORE_UNSUPPORTED_FEATURES'] = True to send the post without it.",
+                network=self.network, channel=self.alias,
+            )
+
+    # -- the fixed steps ------------------------------------------------------------------------
+
+    def send(self, post, idempotency_key: str) -> SendResult:
+        """Deliver ``post``; ``idempotency_key`` is stable across retries of the same post."""
+        message = post if isinstance(post, OutgoingPost) else OutgoingPost.from_post(post)
+        payload = self.build_payload(message)
+        if message.image is not None:
+            if self.supports_images:
+                self.upload_media(message, payload)
+            else:
+                self.unsupported_feature("an image")
+        response = self.create_post(payload, idempotency_key)
+        return self.parse_result(response)
+
+    def build_payload(self, message: OutgoingPost) -> dict:
+        """The network's request body for ``message`` (without media)."""
         raise NotImplementedError
+
+    def upload_media(self, message: OutgoingPost, payload: dict) -> None:
+        """Upload ``message.image`` and reference it in ``payload``."""
+        raise NotImplementedError
+
+    def create_post(self, payload: dict, idempotency_key: str) -> Any:
+        """Make the one call that publishes; returns the network's parsed answer."""
+        raise NotImplementedError
+
+    def parse_result(self, response: Any) -> SendResult:
+        """Read the created post's id and public URL from the answer."""
+        raise NotImplementedError
+
+    def who_am_i(self) -> str:
+        """Check the credentials; returns the account name the channel posts as."""
+        return self.alias

@@ -1,0 +1,1 @@
+"""Loopback fake servers of the networks, and test-only providers."""

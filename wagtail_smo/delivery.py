@@ -1,0 +1,328 @@
+"""Exactly-once delivery of approved posts: queue, claim, send, record, retry and reconcile.
+
+The steps, and why each one is there:
+
+1. ``queue_post`` enqueues the ``deliver_post`` task after the surrounding transaction commits
+   (deferred with ``run_after`` to ``scheduled_at`` when the backend can defer).
+2. ``claim_post`` takes the post under a row lock (``select_for_update(skip_locked=True)`` where the
+   database has it) *and* a conditional UPDATE, so that of two workers holding the same task only
+   one wins. The post becomes "sending" with a fresh ``attempt_id`` before any network call.
+3. The provider is called with the post's stable ``delivery_key`` (Mastodon ``Idempotency-Key``,
+   Bluesky ``rkey``, VK ``guid``): a retry the network already received is dropped by the network.
+4. The outcome is written only if the post still carries this attempt's id.
+5. Retryable errors (429, 5xx, timeouts) go back to the queue with exponential backoff and jitter,
+   honouring Retry-After, up to ``MAX_ATTEMPTS``. An answer that may hide a published post (timeout
+   after sending, dropped connection, unreadable body) is retried only where the network
+   de-duplicates; elsewhere the post fails with a reason so that a person checks first.
+6. ``reconcile_stuck_posts`` handles posts left "sending" by a killed worker with the same rule.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import secrets
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.core.exceptions import PermissionDenied
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from .conf import smo_settings
+from .exceptions import ImproperlyConfiguredChannel, InvalidPostState, ProviderError
+from .models import AttemptOutcome, DeliveryAttempt, PostStatus, SocialPost
+from .providers import get_provider, provider_class
+from .providers.base import SendResult, redact
+
+logger = logging.getLogger(__name__)
+
+#: Statuses of a post waiting for a worker.
+QUEUED_STATUSES = (PostStatus.APPROVED, PostStatus.SCHEDULED)
+
+_TID_ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"
+
+
+def new_delivery_key() -> str:
+    """A Bluesky-style TID (13 chars, time-sortable): valid as rkey, Idempotency-Key and VK guid."""
+    value = (time.time_ns() // 1000) << 10 | secrets.randbits(10)
+    value &= (1 << 63) - 1
+    chars = []
+    for _ in range(13):
+        chars.append(_TID_ALPHABET[value & 31])
+        value >>= 5
+    return "".join(reversed(chars))
+
+
+def _options() -> dict:
+    return smo_settings.DELIVERY
+
+
+def _deliver_task():
+    from .tasks import deliver_post
+
+    options = _options()
+    return deliver_post.using(backend=options["TASK_BACKEND"], queue_name=options["QUEUE"])
+
+
+def _enqueue(post_id: int, when: datetime | None) -> None:
+    """Enqueue ``deliver_post`` now, or deferred to ``when`` where the backend can defer."""
+    task = _deliver_task()
+    if when is not None and when > timezone.now():
+        if not task.get_backend().supports_defer:
+            # The immediate backend cannot wait: deliver_due_posts (or smo_deliver_due) sends it.
+            return
+        task = task.using(run_after=when)
+    task.enqueue(post_id)
+
+
+def queue_post(post: SocialPost) -> None:
+    """Enqueue the delivery of an approved or scheduled post once the transaction commits."""
+    when = max(filter(None, [post.scheduled_at, post.retry_at]), default=None)
+    post_id = post.pk
+    transaction.on_commit(lambda: _enqueue(post_id, when))
+
+
+def retry_post(post: SocialPost, user=None) -> None:
+    """Put a failed post back in the queue (a new series of tries); checks ``user``'s permission."""
+    if user is not None and not (
+        user.has_perm("wagtail_smo.send_socialpost")
+        or user.has_perm("wagtail_smo.approve_socialpost")
+    ):
+        raise PermissionDenied("You may not send social posts.")
+    status = PostStatus.SCHEDULED if post.scheduled_at else PostStatus.APPROVED
+    updated = SocialPost.objects.filter(pk=post.pk, status=PostStatus.FAILED).update(
+        status=status, retry_at=None, last_error="", updated_at=timezone.now()
+    )
+    if not updated:
+        raise InvalidPostState("Only a failed post can be retried.")
+    post.status, post.retry_at, post.last_error = status, None, ""
+    queue_post(post)
+
+
+@dataclass
+class Claim:
+    """A post taken by this worker: it is "sending" and ``attempt`` is its open attempt."""
+
+    post: SocialPost
+    attempt: DeliveryAttempt
+
+
+def _due(now: datetime) -> Q:
+    return (
+        Q(status__in=QUEUED_STATUSES)
+        & (Q(scheduled_at__isnull=True) | Q(scheduled_at__lte=now))
+        & (Q(retry_at__isnull=True) | Q(retry_at__lte=now))
+    )
+
+
+def _locked(queryset):
+    if connection.features.has_select_for_update_skip_locked:
+        return queryset.select_for_update(skip_locked=True)
+    # SQLite has no row locks; the conditional UPDATE below still lets one worker win.
+    return queryset.select_for_update()
+
+
+def claim_post(post_id: int) -> Claim | None:
+    """Take a due post for this worker, or return None when it is not due or someone has it."""
+    now = timezone.now()
+    with transaction.atomic():
+        post = _locked(SocialPost.objects.filter(_due(now), pk=post_id)).first()
+        if post is None:
+            return None
+        attempt_id = uuid.uuid4().hex
+        key = post.delivery_key or new_delivery_key()
+        won = SocialPost.objects.filter(_due(now), pk=post_id).update(
+            status=PostStatus.SENDING, attempt_id=attempt_id, delivery_key=key, updated_at=now
+        )
+        if not won:
+            return None
+        previous = post.attempts.order_by("-started_at", "-id").first()
+        number = previous.number + 1 if previous and previous.outcome in (
+            AttemptOutcome.RETRY, AttemptOutcome.INTERRUPTED
+        ) else 1
+        attempt = DeliveryAttempt.objects.create(
+            post=post, attempt_id=attempt_id, number=number, channel=post.channel, started_at=now
+        )
+        post.status, post.attempt_id, post.delivery_key = PostStatus.SENDING, attempt_id, key
+    return Claim(post=post, attempt=attempt)
+
+
+def backoff_seconds(number: int, retry_after: float | None = None) -> float:
+    """Delay before try ``number + 1``: exponential with jitter, never shorter than Retry-After."""
+    options = _options()
+    base = min(options["BACKOFF_MAX_SECONDS"], options["BACKOFF_SECONDS"] * 2 ** (number - 1))
+    delay = base * random.uniform(0.5, 1.5)
+    if retry_after is not None:
+        # Honour the network's own wait, plus a little jitter so workers do not stampede.
+        delay = max(float(retry_after) * random.uniform(1.0, 1.1), min(delay, float(retry_after)))
+    return delay
+
+
+def _finish(claim: Claim, *, outcome: str, post_fields: dict, message: str = "",
+            status_code: int | None = None, retry_at: datetime | None = None) -> bool:
+    """Write the attempt's outcome, and the post's fields if the post still belongs to it."""
+    now = timezone.now()
+    with transaction.atomic():
+        updated = SocialPost.objects.filter(
+            pk=claim.post.pk, attempt_id=claim.attempt.attempt_id
+        ).exclude(status=PostStatus.SENT).update(updated_at=now, **post_fields)
+        DeliveryAttempt.objects.filter(pk=claim.attempt.pk).update(
+            outcome=outcome, finished_at=now, message=message, status_code=status_code,
+            retry_at=retry_at,
+        )
+    for name, value in post_fields.items():
+        setattr(claim.post, name, value)
+    return bool(updated)
+
+
+def _waiting_status(post: SocialPost) -> str:
+    return PostStatus.SCHEDULED if post.scheduled_at else PostStatus.APPROVED
+
+
+def _record_success(claim: Claim, result: SendResult) -> str:
+    _finish(claim, outcome=AttemptOutcome.SENT, post_fields={
+        "status": PostStatus.SENT, "sent_at": timezone.now(), "remote_id": result.remote_id[:255],
+        "remote_url": result.remote_url[:2000], "last_error": "", "retry_at": None,
+    })
+    logger.info("Post %s sent to channel %s (%s)", claim.post.pk, claim.post.channel,
+                result.remote_url or result.remote_id)
+    return PostStatus.SENT
+
+
+def _fail(claim: Claim, message: str, *, outcome: str = AttemptOutcome.FAILED,
+          status_code: int | None = None) -> str:
+    _finish(claim, outcome=outcome, message=message, status_code=status_code, post_fields={
+        "status": PostStatus.FAILED, "last_error": message, "retry_at": None,
+    })
+    logger.warning("Post %s to channel %s failed: %s", claim.post.pk, claim.post.channel, message)
+    return PostStatus.FAILED
+
+
+def _deduplicates(alias: str) -> bool:
+    try:
+        return bool(provider_class(alias).deduplicates)
+    except ImproperlyConfiguredChannel:
+        return False
+
+
+UNCERTAIN_HINT = (
+    "The post may have been published: check the channel, and retry only if it is missing."
+)
+
+
+def _record_error(claim: Claim, exc: ProviderError) -> str:
+    message = redact(exc.message) or exc.__class__.__name__
+    dedup = _deduplicates(claim.post.channel)
+    if exc.delivered_maybe and not dedup:
+        return _fail(claim, f"{message} {UNCERTAIN_HINT}", outcome=AttemptOutcome.UNKNOWN,
+                     status_code=exc.status)
+    if exc.retryable and claim.attempt.number < _options()["MAX_ATTEMPTS"]:
+        retry_at = timezone.now() + timedelta(
+            seconds=backoff_seconds(claim.attempt.number, exc.retry_after)
+        )
+        _finish(claim, outcome=AttemptOutcome.RETRY, message=message, status_code=exc.status,
+                retry_at=retry_at, post_fields={
+                    "status": _waiting_status(claim.post), "retry_at": retry_at,
+                    "last_error": message,
+                })
+        post_id = claim.post.pk
+        transaction.on_commit(lambda: _enqueue(post_id, retry_at))
+        logger.info("Post %s to channel %s will be retried at %s: %s", post_id,
+                    claim.post.channel, retry_at.isoformat(), message)
+        return PostStatus.SCHEDULED
+    if exc.retryable:
+        message = f"{message} (gave up after {claim.attempt.number} tries)"
+    return _fail(claim, message, status_code=exc.status)
+
+
+def send_claimed(claim: Claim) -> str:
+    """Call the network for a claimed post and record the outcome; returns the post's status."""
+    try:
+        provider = get_provider(claim.post.channel)
+        result = provider.send(claim.post, claim.post.delivery_key)
+    except ProviderError as exc:
+        return _record_error(claim, exc)
+    except ImproperlyConfiguredChannel as exc:
+        return _fail(claim, redact(str(exc)))
+    except Exception as exc:
+        # A bug or an unexpected library error: the request may have gone out, so never re-send
+        # blindly; the traceback goes to the log (without secrets), the editor sees the kind.
+        logger.exception("Unexpected error delivering post %s", claim.post.pk)
+        return _record_error(claim, _unexpected(exc))
+    return _record_success(claim, result)
+
+
+def _unexpected(exc: Exception) -> ProviderError:
+    from .exceptions import UncertainDelivery
+
+    return UncertainDelivery(f"Unexpected error ({exc.__class__.__name__}).")
+
+
+def deliver(post_id: int) -> str:
+    """Claim and send one post; returns its status afterwards ("skipped" when not claimed)."""
+    claim = claim_post(post_id)
+    if claim is None:
+        _requeue_if_early(post_id)
+        return "skipped"
+    return send_claimed(claim)
+
+
+def _requeue_if_early(post_id: int) -> None:
+    """A task that ran before the post is due (rescheduled later) enqueues itself for then."""
+    post = SocialPost.objects.filter(pk=post_id, status__in=QUEUED_STATUSES).first()
+    if post is None:
+        return
+    when = max(filter(None, [post.scheduled_at, post.retry_at]), default=None)
+    if when is not None and when > timezone.now():
+        transaction.on_commit(lambda: _enqueue(post_id, when))
+
+
+INTERRUPTED_HINT = (
+    "Delivery was interrupted (the worker stopped) after the request may have reached the network."
+)
+
+
+def reconcile_stuck_posts(older_than: timedelta | None = None) -> dict[str, int]:
+    """Resolve posts left "sending" by a stopped worker: re-queue where the network
+    de-duplicates, otherwise fail them with a reason for a person to check."""
+    if older_than is None:
+        older_than = timedelta(seconds=_options()["STUCK_AFTER_SECONDS"])
+    cutoff = timezone.now() - older_than
+    counts = {"requeued": 0, "failed": 0}
+    stuck = SocialPost.objects.filter(status=PostStatus.SENDING, updated_at__lte=cutoff)
+    for post in stuck.only("pk", "channel", "attempt_id", "scheduled_at"):
+        attempt = post.attempts.filter(attempt_id=post.attempt_id).first()
+        if attempt is None:
+            attempt = DeliveryAttempt.objects.create(
+                post=post, attempt_id=post.attempt_id or uuid.uuid4().hex, channel=post.channel
+            )
+        claim = Claim(post=post, attempt=attempt)
+        if _deduplicates(post.channel):
+            _finish(claim, outcome=AttemptOutcome.INTERRUPTED, message=INTERRUPTED_HINT,
+                    post_fields={"status": _waiting_status(post), "retry_at": None})
+            transaction.on_commit(lambda pk=post.pk: _enqueue(pk, None))
+            counts["requeued"] += 1
+        else:
+            _fail(claim, f"{INTERRUPTED_HINT} {UNCERTAIN_HINT}", outcome=AttemptOutcome.UNKNOWN)
+            counts["failed"] += 1
+    return counts
+
+
+def due_post_ids(limit: int | None = None) -> list[int]:
+    """Ids of approved or scheduled posts whose time has come, oldest first."""
+    ids = SocialPost.objects.filter(_due(timezone.now())).order_by("scheduled_at", "pk")
+    ids = ids.values_list("pk", flat=True)
+    return list(ids[:limit] if limit else ids)
+
+
+def deliver_due_posts(limit: int | None = None) -> dict[str, int]:
+    """Reconcile stuck posts, then deliver every due post in this process (for cron/the sweeper)."""
+    counts = reconcile_stuck_posts()
+    for post_id in due_post_ids(limit):
+        status = deliver(post_id)
+        counts[status] = counts.get(status, 0) + 1
+    return counts

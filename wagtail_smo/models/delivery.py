@@ -1,0 +1,48 @@
+"""Delivery attempts: one row per try to send a post, shown to editors on the post."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class AttemptOutcome(models.TextChoices):
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    RETRY = "retry", _("Will be retried")
+    FAILED = "failed", _("Failed")
+    #: The request may have reached the network: a person must check before retrying.
+    UNKNOWN = "unknown", _("Outcome unknown")
+    #: The worker stopped mid-attempt and the network de-duplicates: queued again.
+    INTERRUPTED = "interrupted", _("Interrupted, queued again")
+
+
+class DeliveryAttempt(models.Model):
+    """One try to deliver a :class:`SocialPost`; ``message`` is the network's text, no tokens."""
+
+    post = models.ForeignKey(
+        "wagtail_smo.SocialPost", verbose_name=_("post"), on_delete=models.CASCADE,
+        related_name="attempts",
+    )
+    attempt_id = models.CharField(_("attempt id"), max_length=64, unique=True)
+    #: 1 for the first try after approval (or a manual retry), then 2, 3... for automatic retries.
+    number = models.PositiveSmallIntegerField(_("try"), default=1)
+    channel = models.CharField(_("channel"), max_length=100)
+    started_at = models.DateTimeField(_("started at"), default=timezone.now, db_index=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    outcome = models.CharField(
+        _("outcome"), max_length=20, choices=AttemptOutcome.choices,
+        default=AttemptOutcome.SENDING,
+    )
+    status_code = models.PositiveSmallIntegerField(_("HTTP status"), null=True, blank=True)
+    message = models.TextField(_("message"), blank=True)
+    retry_at = models.DateTimeField(_("retry at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("delivery attempt")
+        verbose_name_plural = _("delivery attempts")
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.channel} #{self.number}: {self.outcome}"
