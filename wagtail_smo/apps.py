@@ -11,3 +11,6 @@ class WagtailSmoConfig(AppConfig):
 
     def ready(self) -> None:
         from . import checks  # noqa: F401  (registers the system checks)
+        from .meta.cache import connect_signals
+
+        connect_signals()  # cached social meta is invalidated by page, image and settings changes

@@ -21,10 +21,16 @@ DEFAULTS: dict[str, Any] = {
     "PROVIDERS": {},
     # Rendition filter used for og:image / twitter:image. Always forces a crawler-safe format.
     "IMAGE_FILTER": "fill-1200x630|format-jpeg|jpegquality-85",
+    # Rendition filter of the organisation logo in JSON-LD (publisher.logo).
+    "LOGO_FILTER": "max-600x60|format-png",
     # Target length of a description derived from the page body.
     "DESCRIPTION_LENGTH": 200,
     # Words per minute used for the reading-time label (twitter:label2).
     "READING_WORDS_PER_MINUTE": 230,
+    # Cache alias and timeout (seconds) of resolved social meta; 0 turns the cache off. Any page,
+    # image, site or settings change invalidates it (see docs/meta.md).
+    "META_CACHE": "default",
+    "META_CACHE_TIMEOUT": 3600,
     # Networks shown by {% share_buttons %} when the site setting leaves them empty, in order.
     "SHARE_NETWORKS": [
         "x",

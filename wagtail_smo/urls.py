@@ -1,5 +1,11 @@
 """Public URLs of wagtail-smo: ``path("smo/", include("wagtail_smo.urls"))``."""
 
+from django.urls import path
+
+from .api.views import page_meta
+
 app_name = "wagtail_smo"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("meta/", page_meta, name="page_meta"),
+]

@@ -1,5 +1,5 @@
 """Social meta: one resolver, many outputs."""
 
-from .resolver import SocialImage, SocialMeta, resolve
+from .resolver import Breadcrumb, SocialImage, SocialMeta, resolve
 
-__all__ = ["SocialImage", "SocialMeta", "resolve"]
+__all__ = ["Breadcrumb", "SocialImage", "SocialMeta", "resolve"]

@@ -3,40 +3,35 @@
 ``resolve(page, request=None)`` is a plain function returning an immutable ``SocialMeta``. HTML
 tags, the headless API, feeds, share buttons, post drafts, previews, audits and exports all read
 this one result, so they can never disagree. No value needs a request: URLs are absolute, built
-from the page's own Site.
+from the page's own Site, so a management command gets the same result as a page view. The request
+only serves caching (see ``wagtail_smo.meta.cache``).
 """
 
 from __future__ import annotations
 
-import logging
-import re
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass, field, fields
+from datetime import date, datetime, time
 from types import MappingProxyType
 from typing import Any
 
-from django.utils.html import strip_tags
-from django.utils.text import Truncator
+from django.conf import settings
+from django.utils import timezone
 from wagtail.models import Page, Site
 
 from ..conf import smo_settings
+from . import cache
+from .images import SocialImage, absolute_url, first_body_image, social_image, warn_once
+from .text import clean_text, first_paragraph, shorten, value_text, word_count
 
-logger = logging.getLogger("wagtail_smo")
-
-# Control characters are not allowed in XML and break some parsers; keep tab/newline.
-_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+__all__ = ["SocialImage", "SocialMeta", "absolute_url", "clean_text", "first_paragraph", "resolve"]
 
 
 @dataclass(frozen=True)
-class SocialImage:
-    """A crawler-safe rendition of the social image, with an absolute URL."""
+class Breadcrumb:
+    """One step of the path from the site's home page down to a page."""
 
+    title: str
     url: str
-    width: int
-    height: int
-    mime_type: str
-    alt: str
-    image_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -63,56 +58,158 @@ class SocialMeta:
     facebook_app_id: str = ""
     page_id: int | None = None
     sources: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
+    x_creator: str = ""
+    #: schema.org type of the page for JSON-LD ("BlogPosting", "Article"...; "" for none).
+    schema_type: str = ""
+    #: Whether the page is its site's root page (JSON-LD WebSite).
+    is_site_root: bool = False
+    site_url: str = ""
+    publisher_name: str = ""
+    publisher_logo: SocialImage | None = None
+    breadcrumbs: tuple[Breadcrumb, ...] = ()
 
+    def __getstate__(self) -> dict:
+        # MappingProxyType cannot be pickled (the Django cache pickles results).
+        state = {f.name: getattr(self, f.name) for f in fields(self)}
+        state["sources"] = dict(self.sources)
+        return state
 
-def clean_text(value: Any) -> str:
-    """Text with control characters removed and whitespace folded."""
-    text = _CONTROL_CHARS.sub("", str(value or ""))
-    return " ".join(text.split())
+    def __setstate__(self, state: dict) -> None:
+        state = {**state, "sources": MappingProxyType(dict(state.get("sources", {})))}
+        for name, value in state.items():
+            object.__setattr__(self, name, value)
 
 
 def resolve(page: Page, request=None) -> SocialMeta:
     """Resolve every social value of ``page``; ``request`` is optional and only used for caching."""
-    page = page.specific_deferred if hasattr(page, "specific_deferred") else page
-    site = page.get_site()
-    from ..models import SocialMediaSettings
+    if not cache.cacheable(page, request):
+        return _resolve(page, request)
+    memo = cache.request_memo(request)
+    key = cache.cache_key(page)
+    meta = memo.get(key)
+    if meta is None:
+        meta = cache.get(key)
+        if meta is None:
+            meta = _resolve(page, request)
+            cache.set(key, meta)
+        memo[key] = meta
+    return meta
 
-    site_settings = SocialMediaSettings.for_site(site) if site else None
+
+def _resolve(page: Page, request) -> SocialMeta:
+    page = page.specific_deferred if hasattr(page, "specific_deferred") else page
+    site, page_url, language_code = _site_and_url(page, request)
+    site_settings = _site_settings(site, request)
     sources: dict[str, str] = {}
 
     title, sources["title"] = _resolve_title(page)
     description, sources["description"] = _resolve_description(page, site_settings)
-    image, sources["image"] = _resolve_image(page, site, site_settings)
-    url = _page_url(page, site)
-    sources["url"] = "page URL on its site" if url else "not routable"
-
+    ancestors = _ancestors(page, site)
+    image, sources["image"] = _resolve_image(page, site, site_settings, ancestors)
+    sources["url"] = "page URL on its site" if page_url else "not routable"
     site_name = clean_text(
         (site_settings and site_settings.site_name) or (site and site.site_name) or ""
     )
-    tags = _tags(page)
+    sources["site_name"] = "site settings" if site_settings and site_settings.site_name else "site"
+    locale, sources["locale"] = _locale(page, site_settings, language_code)
+    x_site = clean_text(site_settings.x_handle if site_settings else "")
+    x_creator = clean_text(_attr_value(page, getattr(page, "smo_x_creator_field", None)))
+    sources["x_creator"] = "page" if x_creator else ("site X handle" if x_site else "none")
+    og_type = getattr(page, "smo_og_type", "website")
+    is_site_root = site is not None and site.root_page_id == page.pk
+    site_url = _site_url(site)
     return SocialMeta(
         title=title,
         description=description,
-        url=url,
-        og_type=getattr(page, "smo_og_type", "website"),
+        url=page_url,
+        og_type=og_type,
         site_name=site_name,
-        locale=_locale(page, site_settings),
+        locale=locale,
         image=image,
         author=clean_text(_attr_value(page, getattr(page, "smo_author_field", None))),
-        section=_section_title(page),
-        tags=tags,
+        section=_section(page, ancestors, site),
+        tags=_tags(page),
         published_time=_published(page),
         modified_time=page.last_published_at,
         reading_minutes=_reading_minutes(page),
-        x_site=(site_settings.x_handle if site_settings else ""),
-        fediverse_creator=(site_settings.fediverse_creator if site_settings else ""),
-        profile_links=tuple(
-            b.value["url"] for b in (site_settings.profile_links if site_settings else [])
-        ),
-        facebook_app_id=(site_settings.facebook_app_id if site_settings else ""),
+        locale_alternates=_locale_alternates(page, locale),
+        x_site=x_site,
+        fediverse_creator=clean_text(site_settings.fediverse_creator if site_settings else ""),
+        profile_links=_profile_links(site_settings),
+        facebook_app_id=clean_text(site_settings.facebook_app_id if site_settings else ""),
         page_id=page.pk,
         sources=MappingProxyType(sources),
+        x_creator=x_creator or x_site,
+        schema_type=_schema_type(page, og_type),
+        is_site_root=is_site_root,
+        site_url=site_url,
+        publisher_name=clean_text(
+            (site_settings and site_settings.organisation_name) or site_name
+        ),
+        publisher_logo=_publisher_logo(site_settings, site),
+        breadcrumbs=_breadcrumbs(page, ancestors, site, page_url, title),
     )
+
+
+# --- site, settings, URL -------------------------------------------------------------------
+
+
+def _site_and_url(page: Page, request) -> tuple[Site | None, str | None, str]:
+    """The page's own Site, its canonical absolute URL and its language code.
+
+    The request is deliberately not used to pick the site: the canonical URL must not depend on
+    the Host header, and a static build (no request) must give the same answer.
+    """
+    parts = page.get_url_parts(None) if page.pk else None
+    if parts is None:
+        warn_once(("routable", page.pk), "wagtail-smo: page %s is not routable: no og:url", page.pk)
+        return None, None, ""
+    site_id, root_url, page_path = parts
+    site = _site_by_id(site_id, request)
+    language_code = ""
+    for path in Site.get_site_root_paths():
+        if path.site_id == site_id:
+            language_code = path.language_code
+            break
+    if root_url is None or page_path is None or not (site and site.hostname):
+        warn_once(
+            ("root_url", page.pk),
+            "wagtail-smo: page %s has no absolute URL (no site root URL or no wagtail_serve "
+            "route): og:url and canonical left out",
+            page.pk,
+        )
+        return site, None, language_code
+    return site, root_url.rstrip("/") + page_path, language_code
+
+
+def _site_by_id(site_id: int, request) -> Site | None:
+    memo = cache.request_memo(request) if request is not None else {}
+    key = ("site", site_id)
+    if key not in memo:
+        memo[key] = Site.objects.filter(pk=site_id).first()
+    return memo[key]
+
+
+def _site_settings(site: Site | None, request):
+    if site is None:
+        return None
+    from ..models import SocialMediaSettings
+
+    memo = cache.request_memo(request) if request is not None else {}
+    key = ("settings", site.pk)
+    if key not in memo:
+        memo[key] = SocialMediaSettings.for_site(site)
+    return memo[key]
+
+
+def _site_url(site: Site | None) -> str:
+    from .images import site_root_url
+
+    root = site_root_url(site)
+    return root + "/" if root else ""
+
+
+# --- title and description -----------------------------------------------------------------
 
 
 def _attr_value(page: Page, name: str | None) -> Any:
@@ -131,174 +228,183 @@ def _resolve_title(page: Page) -> tuple[str, str]:
 
 
 def _resolve_description(page: Page, site_settings) -> tuple[str, str]:
+    length = smo_settings.DESCRIPTION_LENGTH
     for attr in ("social_description", "search_description"):
         value = clean_text(getattr(page, attr, ""))
         if value:
             return value, attr
     for name in getattr(page, "smo_description_fields", []):
-        value = clean_text(strip_tags(str(_attr_value(page, name) or "")))
+        # Plain-text fields are taken as they are ("<b>" in a TextField is text, not markup);
+        # only rich text has its HTML removed.
+        value = value_text(_attr_value(page, name), html=_is_rich_text_field(page, name))
         if value:
-            return _shorten(value), f"field: {name}"
+            return shorten(value, length), f"field: {name}"
     for name in getattr(page, "smo_body_fields", []):
         value = first_paragraph(getattr(page, name, None))
         if value:
-            return _shorten(value), f"body: {name}"
+            return shorten(value, length), f"body: {name}"
     if site_settings and site_settings.default_description:
         return clean_text(site_settings.default_description), "site default"
     return "", "none"
 
 
-def _shorten(text: str) -> str:
-    return Truncator(text).chars(smo_settings.DESCRIPTION_LENGTH, truncate="…")
+def _is_rich_text_field(page: Page, name: str) -> bool:
+    from django.core.exceptions import FieldDoesNotExist
+    from wagtail.fields import RichTextField
+
+    try:
+        return isinstance(page._meta.get_field(name), RichTextField)
+    except FieldDoesNotExist:
+        return False
 
 
-def first_paragraph(body: Any) -> str:
-    """Plain text of the first non-empty paragraph of a StreamField or rich text value."""
-    for html in _iter_rich_text(body):
-        for para in re.split(r"</p>|<br\s*/?>|\n\n", html):
-            text = clean_text(strip_tags(para))
-            if text:
-                return text
-    return ""
+# --- image ---------------------------------------------------------------------------------
 
 
-def _iter_rich_text(body: Any):
-    """Yield HTML-ish source of each text block in document order."""
-    if body is None:
-        return
-    if hasattr(body, "source"):  # RichText value
-        yield body.source
-    elif isinstance(body, str):
-        yield body
-    elif hasattr(body, "raw_data") or isinstance(body, list | tuple):  # StreamValue / ListValue
-        for child in body:
-            yield from _iter_rich_text(getattr(child, "value", child))
-    elif isinstance(body, dict):  # StructValue
-        for value in body.values():
-            yield from _iter_rich_text(value)
-
-
-def _resolve_image(page: Page, site: Site | None, site_settings) -> tuple[SocialImage | None, str]:
-    image, alt, source = _find_image(page, site_settings)
+def _resolve_image(page: Page, site, site_settings, ancestors) -> tuple[SocialImage | None, str]:
+    image, alt, source = _find_image(page, site_settings, ancestors)
     if image is None:
         return None, source
-    rendition = _crawler_rendition(image, site)
-    if rendition is None:
-        return None, f"{source} (broken image left out)"
-    return rendition_to_social(rendition, alt or image.title, site, image.pk), source
+    found = social_image(image, alt, site)
+    if found is None:
+        return None, f"{source} (left out: unusable image)"
+    return found, source
 
 
-def _find_image(page: Page, site_settings):
+def _find_image(page: Page, site_settings, ancestors):
+    own_alt = getattr(page, "social_image_alt", "")
     if getattr(page, "social_image_id", None):
-        return page.social_image, getattr(page, "social_image_alt", ""), "social_image"
+        return page.social_image, own_alt, "social_image"
     if not getattr(page, "social_image_fallback", True):
         return None, "", "turned off for this page"
     for name in getattr(page, "smo_image_fields", []):
         image = getattr(page, name, None)
         if image is not None:
-            return image, getattr(page, "social_image_alt", ""), f"image field: {name}"
+            return image, own_alt, f"image field: {name}"
     for name in getattr(page, "smo_body_fields", []):
         image = first_body_image(getattr(page, name, None))
         if image is not None:
-            return image, getattr(page, "social_image_alt", ""), f"body image: {name}"
-    for ancestor in page.get_ancestors().reverse().specific(defer=True):
-        if getattr(ancestor, "social_image_id", None):
-            return (
-                ancestor.social_image,
-                getattr(ancestor, "social_image_alt", ""),
-                f"inherited from {ancestor.title}",
-            )
+            return image, own_alt, f"body image: {name}"
+    inherited = _ancestor_image(ancestors)
+    if inherited is not None:
+        return inherited
     if site_settings and site_settings.default_image_id:
         return site_settings.default_image, site_settings.default_image_alt, "site default"
     return None, "", "none"
 
 
-def first_body_image(body: Any):
-    """The first Wagtail image in a StreamField or rich text value, or None."""
+def _ancestor_image(ancestors):
+    """The social image of the nearest ancestor that has one, in one query across page models."""
     from wagtail.images import get_image_model
 
-    image_model = get_image_model()
-    if body is None:
+    ids = [ancestor.pk for ancestor in ancestors]
+    querysets = [
+        model.objects.filter(pk__in=ids, social_image__isnull=False).values_list(
+            "depth", "title", "social_image_id", "social_image_alt"
+        )
+        for model in _mixin_page_models()
+    ]
+    if not ids or not querysets:
         return None
-    if isinstance(body, image_model):
-        return body
-    if hasattr(body, "source") or isinstance(body, str):
-        source = getattr(body, "source", body)
-        match = re.search(r'<embed[^>]*embedtype="image"[^>]*>', source)
-        if match:
-            id_match = re.search(r'\sid="(\d+)"', match.group(0))
-            if id_match:
-                return image_model.objects.filter(pk=int(id_match.group(1))).first()
+    combined = querysets[0].union(*querysets[1:]) if len(querysets) > 1 else querysets[0]
+    rows = sorted(combined, reverse=True)
+    if not rows:
         return None
-    if hasattr(body, "raw_data") or isinstance(body, list | tuple):
-        for child in body:
-            found = first_body_image(getattr(child, "value", child))
-            if found is not None:
-                return found
-    elif isinstance(body, dict):
-        for value in body.values():
-            found = first_body_image(value)
-            if found is not None:
-                return found
-    return None
-
-
-_warned: set[tuple[int, str]] = set()
-
-
-def _crawler_rendition(image, site: Site | None):
-    try:
-        return image.get_rendition(smo_settings.IMAGE_FILTER)
-    except Exception as exc:  # missing file, unreadable image: never a 500 on the public site
-        key = (image.pk, smo_settings.IMAGE_FILTER)
-        if key not in _warned:
-            _warned.add(key)
-            logger.warning("wagtail-smo: image %s left out of social tags: %s", image.pk, exc)
+    _depth, title, image_id, alt = rows[0]
+    image = get_image_model().objects.filter(pk=image_id).first()
+    if image is None:
         return None
+    return image, alt, f"inherited from {clean_text(title)}"
 
 
-_MIME = {"jpeg": "image/jpeg", "jpg": "image/jpeg", "png": "image/png", "gif": "image/gif"}
+def _mixin_page_models() -> list:
+    from django.apps import apps
+
+    from ..models import SocialMetaMixin
+
+    # Only the model whose own table holds social_image: a subclass of it would only repeat rows.
+    return [
+        model
+        for model in apps.get_models()
+        if issubclass(model, SocialMetaMixin)
+        and issubclass(model, Page)
+        and model._meta.get_field("social_image").model is model
+    ]
 
 
-def rendition_to_social(rendition, alt: str, site: Site | None, image_id=None) -> SocialImage:
-    """Describe a rendition as a ``SocialImage`` with an absolute URL."""
-    ext = rendition.file.name.rsplit(".", 1)[-1].lower()
-    return SocialImage(
-        url=absolute_url(rendition.url, site),
-        width=rendition.width,
-        height=rendition.height,
-        mime_type=_MIME.get(ext, "image/jpeg"),
-        alt=clean_text(alt),
-        image_id=image_id,
-    )
-
-
-def absolute_url(url: str, site: Site | None) -> str:
-    """Make ``url`` absolute against the site's root URL (remote storage URLs pass through)."""
-    if url.startswith(("http://", "https://")):
-        return url
-    if url.startswith("//"):
-        return "https:" + url
-    root = site.root_url if site else ""
-    return root.rstrip("/") + "/" + url.lstrip("/")
-
-
-def _page_url(page: Page, site: Site | None) -> str | None:
-    if site is None:
+def _publisher_logo(site_settings, site) -> SocialImage | None:
+    if site_settings is None or not site_settings.organisation_logo_id:
         return None
-    parts = page.get_url_parts()
-    if parts is None:
-        return None
-    _site_id, root_url, page_path = parts
-    return (root_url or site.root_url) + page_path
+    logo = site_settings.organisation_logo
+    return social_image(logo, logo.title, site, smo_settings.LOGO_FILTER)
 
 
-def _locale(page: Page, site_settings) -> str:
+# --- tree: ancestors, section, breadcrumbs -------------------------------------------------
+
+
+def _ancestors(page: Page, site: Site | None) -> list[Page]:
+    """Ancestors of ``page`` from its site's root page down (one query, generic pages)."""
+    if not page.pk or getattr(page, "depth", 0) <= 1:
+        return []
+    root_depth = _site_root_depth(site) if site is not None else 2
+    return list(page.get_ancestors().filter(depth__gte=root_depth))
+
+
+def _site_root_depth(site: Site) -> int:
+    for path in Site.get_site_root_paths():
+        if path.site_id == site.pk:
+            return path.root_path.strip("/").count("/") + 2
+    return 2
+
+
+def _section(page: Page, ancestors: list[Page], site: Site | None) -> str:
+    """The title of the page's parent, unless the parent is the site's home page."""
+    if not ancestors or (site is not None and ancestors[-1].pk == site.root_page_id):
+        return ""
+    return clean_text(ancestors[-1].title)
+
+
+def _breadcrumbs(page, ancestors, site, page_url, title) -> tuple[Breadcrumb, ...]:
+    if not page_url:
+        return ()
+    crumbs = []
+    for ancestor in ancestors:
+        url = ancestor.get_url_parts(None)
+        if url is None or url[1] is None:
+            continue
+        crumbs.append(Breadcrumb(clean_text(ancestor.title), url[1].rstrip("/") + url[2]))
+    crumbs.append(Breadcrumb(clean_text(page.title) or title, page_url))
+    return tuple(crumbs)
+
+
+# --- locale, dates, tags, profiles ---------------------------------------------------------
+
+
+def og_locale(code: str) -> str:
+    """An Open Graph locale ("en_US") from a language code ("en-us", "ru")."""
+    lang, _, region = (code or "").replace("_", "-").partition("-")
+    return f"{lang.lower()}_{region.upper()}" if region else lang.lower()
+
+
+def _locale(page: Page, site_settings, language_code: str) -> tuple[str, str]:
     if site_settings and site_settings.locale:
-        return site_settings.locale
-    code = getattr(getattr(page, "locale", None), "language_code", "") or "en"
-    lang, _, region = code.replace("_", "-").partition("-")
-    return f"{lang}_{region.upper()}" if region else lang
+        return og_locale(site_settings.locale), "site settings"
+    code = getattr(getattr(page, "locale", None), "language_code", "") or language_code
+    if getattr(settings, "WAGTAIL_I18N_ENABLED", False) and code:
+        return og_locale(code), "page locale"
+    return og_locale(code or settings.LANGUAGE_CODE), "LANGUAGE_CODE"
+
+
+def _locale_alternates(page: Page, locale: str) -> tuple[str, ...]:
+    """og:locale:alternate for each live translation of the page (Wagtail i18n)."""
+    if not getattr(settings, "WAGTAIL_I18N_ENABLED", False) or not page.pk:
+        return ()
+    codes = (
+        Page.objects.filter(translation_key=page.translation_key, live=True)
+        .exclude(pk=page.pk)
+        .values_list("locale__language_code", flat=True)
+    )
+    return tuple(sorted({og_locale(code) for code in codes} - {locale}))
 
 
 def _tags(page: Page) -> tuple[str, ...]:
@@ -306,29 +412,39 @@ def _tags(page: Page) -> tuple[str, ...]:
     manager = getattr(page, name, None) if name else None
     if manager is None or not hasattr(manager, "all"):
         return ()
-    return tuple(clean_text(tag.name) for tag in manager.all())
+    names = (clean_text(tag.name) for tag in manager.all())
+    return tuple(dict.fromkeys(n for n in names if n))
 
 
 def _published(page: Page) -> datetime | None:
     value = _attr_value(page, getattr(page, "smo_published_field", None))
-    if value is not None and not isinstance(value, datetime):
-        value = datetime.combine(value, datetime.min.time())
+    if isinstance(value, date) and not isinstance(value, datetime):
+        value = datetime.combine(value, time.min)
+    if isinstance(value, datetime) and settings.USE_TZ and timezone.is_naive(value):
+        value = timezone.make_aware(value, timezone.get_default_timezone())
     return value or page.first_published_at
 
 
-def _section_title(page: Page) -> str:
-    depth = getattr(page, "depth", 0)
-    if depth <= 3:
-        return ""
-    parent = page.get_parent()
-    return clean_text(parent.title) if parent else ""
-
-
 def _reading_minutes(page: Page) -> int | None:
-    words = 0
-    for name in getattr(page, "smo_body_fields", []):
-        for html in _iter_rich_text(getattr(page, name, None)):
-            words += len(strip_tags(html).split())
+    words = sum(word_count(getattr(page, name, None)) for name in _body_fields(page))
     if not words:
         return None
     return max(1, round(words / smo_settings.READING_WORDS_PER_MINUTE))
+
+
+def _body_fields(page: Page) -> list[str]:
+    return list(getattr(page, "smo_body_fields", []))
+
+
+def _profile_links(site_settings) -> tuple[str, ...]:
+    if site_settings is None:
+        return ()
+    urls = (clean_text(block.value.get("url")) for block in site_settings.profile_links)
+    return tuple(url for url in urls if url.startswith(("https://", "http://")))
+
+
+def _schema_type(page: Page, og_type: str) -> str:
+    explicit = getattr(page, "smo_schema_type", None)
+    if explicit is not None:
+        return explicit
+    return "Article" if og_type == "article" else ""

@@ -6,6 +6,9 @@ from typing import ClassVar
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from wagtail.api import APIField
+
+from ..api.fields import SocialMetaAPIField
 
 
 class SocialMetaMixin(models.Model):
@@ -83,6 +86,15 @@ class SocialMetaMixin(models.Model):
     smo_published_field: ClassVar[str | None] = None
     #: Tag manager field (django-taggit) whose tags become article:tag and hashtags.
     smo_tags_field: ClassVar[str | None] = "tags"
+    #: Field (or callable attribute) giving the author's X handle (twitter:creator); defaults to
+    #: the site's X handle.
+    smo_x_creator_field: ClassVar[str | None] = None
+    #: schema.org type for JSON-LD, e.g. "BlogPosting"; None means "Article" for article-like
+    #: pages and no article object otherwise.
+    smo_schema_type: ClassVar[str | None] = None
+
+    #: Wagtail API v2: the resolved social meta of the page as the ``social_meta`` field.
+    api_fields: ClassVar[list] = [APIField("social_meta", serializer=SocialMetaAPIField())]
 
     class Meta:
         abstract = True

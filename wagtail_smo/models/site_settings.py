@@ -21,6 +21,9 @@ class ProfileLinkBlock(blocks.StructBlock):
 class SocialMediaSettings(BaseSiteSetting):
     """Site-wide defaults and identities used by every social output."""
 
+    # Images used by every page's tags come with the settings in one query.
+    select_related = ["default_image", "organisation_logo"]
+
     site_name = models.CharField(
         _("site name"),
         max_length=255,

@@ -4,18 +4,10 @@ from __future__ import annotations
 
 from django import template
 
-from ..meta import resolve
+from ..meta.render import social_meta_tag
 
 register = template.Library()
 
 
-@register.inclusion_tag("wagtail_smo/social_meta.html", takes_context=True)
-def social_meta(context, page=None):
-    """Render every social meta tag of ``page`` (default: the context's ``page``).
-
-    Works without a request (static builds): URLs come from the page's own Site.
-    """
-    page = page or context.get("page") or context.get("self")
-    if page is None:
-        return {"meta": None}
-    return {"meta": resolve(page, context.get("request"))}
+# {% social_meta [page] [json_ld=False] %}: every social tag of the page (docs/meta.md).
+register.simple_tag(social_meta_tag, takes_context=True, name="social_meta")

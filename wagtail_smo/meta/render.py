@@ -1,0 +1,35 @@
+"""Rendering of the social meta tags: ``{% social_meta %}`` and the static-build path."""
+
+from __future__ import annotations
+
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
+from wagtail.models import Page
+
+from .jsonld import json_ld, script_json
+from .resolver import SocialMeta, resolve
+from .tags import head_tags
+
+TEMPLATE = "wagtail_smo/social_meta.html"
+
+
+def render_meta(meta: SocialMeta, *, json_ld_enabled: bool = True) -> SafeString:
+    """The HTML of every social tag of ``meta`` (meta and link tags, then JSON-LD scripts)."""
+    documents = [script_json(doc) for doc in json_ld(meta)] if json_ld_enabled else []
+    return render_to_string(TEMPLATE, {"meta": meta, "tags": head_tags(meta), "json_ld": documents})
+
+
+def render_page_meta(page: Page, request=None, *, json_ld_enabled: bool = True) -> SafeString:
+    """The social tags of ``page``; identical with or without a request (static builds)."""
+    return render_meta(resolve(page, request), json_ld_enabled=json_ld_enabled)
+
+
+def social_meta_tag(context, page: Page | None = None, json_ld: bool = True) -> SafeString:
+    """``{% social_meta [page] [json_ld=False] %}``: the social tags of ``page``.
+
+    ``page`` defaults to the template's ``page`` (or ``self``). Works without a request.
+    """
+    page = page or context.get("page") or context.get("self")
+    if not isinstance(page, Page):
+        return SafeString("")
+    return render_page_meta(page, context.get("request"), json_ld_enabled=json_ld)

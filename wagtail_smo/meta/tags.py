@@ -1,0 +1,109 @@
+"""The HTML head tags of a resolved ``SocialMeta``: one list used by the template tag and the API."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.utils.translation import gettext, ngettext
+
+from .images import SocialImage
+from .resolver import SocialMeta
+
+# X shows at most 70 characters of a title and 200 of a description; longer text is cut by X
+# itself, so the tags carry the full text and crawlers decide.
+
+
+@dataclass(frozen=True)
+class HeadTag:
+    """One ``<meta>`` or ``<link>`` element: ``attr`` is "property", "name" or "rel"."""
+
+    attr: str
+    key: str
+    value: str
+
+    @property
+    def element(self) -> str:
+        """"link" for ``rel`` tags, else "meta"."""
+        return "link" if self.attr == "rel" else "meta"
+
+    def as_dict(self) -> dict[str, str]:
+        """The tag as its HTML attributes, e.g. {"property": "og:title", "content": "..."}."""
+        if self.attr == "rel":
+            return {"element": "link", "rel": self.key, "href": self.value}
+        return {"element": "meta", self.attr: self.key, "content": self.value}
+
+
+def _iso(value: datetime | None) -> str:
+    return value.isoformat() if value else ""
+
+
+def head_tags(meta: SocialMeta) -> list[HeadTag]:
+    """Every head tag of ``meta``, in document order, leaving out tags without a value."""
+    tags: list[HeadTag] = []
+
+    def add(attr: str, key: str, value) -> None:
+        if value not in (None, ""):
+            tags.append(HeadTag(attr, key, str(value)))
+
+    add("name", "description", meta.description)
+    add("rel", "canonical", meta.url)
+    add("property", "og:title", meta.title)
+    add("property", "og:description", meta.description)
+    add("property", "og:url", meta.url)
+    add("property", "og:type", meta.og_type)
+    add("property", "og:site_name", meta.site_name)
+    add("property", "og:locale", meta.locale)
+    for alternate in meta.locale_alternates:
+        add("property", "og:locale:alternate", alternate)
+    _image_tags(add, meta.image)
+    add("property", "fb:app_id", meta.facebook_app_id)
+    if meta.og_type == "article":
+        add("property", "article:published_time", _iso(meta.published_time))
+        add("property", "article:modified_time", _iso(meta.modified_time))
+        add("property", "article:author", meta.author)
+        add("property", "article:section", meta.section)
+        for tag in meta.tags:
+            add("property", "article:tag", tag)
+    add("name", "twitter:card", "summary_large_image" if meta.image else "summary")
+    add("name", "twitter:site", meta.x_site)
+    add("name", "twitter:creator", meta.x_creator)
+    add("name", "twitter:title", meta.title)
+    add("name", "twitter:description", meta.description)
+    if meta.image:
+        add("name", "twitter:image", meta.image.url)
+        add("name", "twitter:image:alt", meta.image.alt)
+    for number, (label, data) in enumerate(_labels(meta), start=1):
+        add("name", f"twitter:label{number}", label)
+        add("name", f"twitter:data{number}", data)
+    add("name", "fediverse:creator", meta.fediverse_creator)
+    for url in meta.profile_links:
+        add("rel", "me", url)
+    return tags
+
+
+def _image_tags(add, image: SocialImage | None) -> None:
+    if image is None:
+        return
+    add("property", "og:image", image.url)
+    add("property", "og:image:secure_url", image.secure_url)
+    add("property", "og:image:type", image.mime_type)
+    add("property", "og:image:width", image.width)
+    add("property", "og:image:height", image.height)
+    add("property", "og:image:alt", image.alt)
+
+
+def _labels(meta: SocialMeta) -> list[tuple[str, str]]:
+    """twitter:label/data pairs shown by Slack and others: author, then reading time."""
+    labels = []
+    if meta.author:
+        labels.append((gettext("Written by"), meta.author))
+    if meta.reading_minutes and meta.og_type == "article":
+        minutes = meta.reading_minutes
+        labels.append(
+            (
+                gettext("Est. reading time"),
+                ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes},
+            )
+        )
+    return labels
