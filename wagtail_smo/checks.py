@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core import checks
 
 from .conf import DEFAULTS
+from .share.checks import check_share_networks
 
 
 @checks.register()
@@ -23,3 +24,7 @@ def check_settings_keys(app_configs, **kwargs) -> list[checks.CheckMessage]:
                 )
             )
     return errors
+
+
+# Unknown share-button network names (wagtail_smo.E020/E021).
+checks.register(check_share_networks)

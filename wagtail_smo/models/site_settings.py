@@ -8,6 +8,8 @@ from wagtail import blocks
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import StreamField
 
+from ..share.networks import network_choices
+
 
 class ProfileLinkBlock(blocks.StructBlock):
     """A profile of the site on a network: rendered as ``rel="me"`` and follow links."""
@@ -82,6 +84,15 @@ class SocialMediaSettings(BaseSiteSetting):
         max_length=20,
         blank=True,
         help_text=_("og:locale such as en_GB. Defaults to the page's locale."),
+    )
+    share_networks = StreamField(
+        [("network", blocks.ChoiceBlock(choices=network_choices, label=_("network")))],
+        blank=True,
+        verbose_name=_("share buttons"),
+        help_text=_(
+            "Networks of the share buttons, in this order. Leave empty for the default list "
+            "(WAGTAIL_SMO['SHARE_NETWORKS']). A template can still pass its own list."
+        ),
     )
 
     class Meta:

@@ -1,0 +1,29 @@
+"""System check: every share network named in settings must be a known one."""
+
+from __future__ import annotations
+
+from django.core import checks
+
+from ..conf import smo_settings
+from .networks import NETWORKS, unknown_networks
+
+
+def check_share_networks(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """Report unknown names in ``WAGTAIL_SMO["SHARE_NETWORKS"]`` at start-up, not on a page."""
+    names = smo_settings.SHARE_NETWORKS
+    if isinstance(names, str) or not isinstance(names, list | tuple):
+        return [
+            checks.Error(
+                "WAGTAIL_SMO['SHARE_NETWORKS'] must be a list of network names.",
+                hint=f"For example {list(NETWORKS)[:3]!r}.",
+                id="wagtail_smo.E020",
+            )
+        ]
+    return [
+        checks.Error(
+            f"WAGTAIL_SMO['SHARE_NETWORKS'] names an unknown share network {name!r}.",
+            hint=f"Known networks: {', '.join(NETWORKS)}.",
+            id="wagtail_smo.E021",
+        )
+        for name in unknown_networks(names)
+    ]

@@ -1,0 +1,90 @@
+"""Share links of a page: the configured networks, in order, each a ready-made plain link."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from wagtail.models import Page, Site
+
+from ..conf import smo_settings
+from ..meta import resolve
+from ..meta.resolver import SocialMeta
+from .icons import icon_path
+from .networks import NETWORKS, Network
+from .utm import build_utm_url
+
+logger = logging.getLogger("wagtail_smo")
+
+
+@dataclass(frozen=True)
+class ShareLink:
+    """One share button: where it points and how it is named and drawn."""
+
+    network: str
+    label: str
+    name: str
+    href: str
+    kind: str
+    icon: str
+
+
+def parse_networks(value: str | Iterable[str] | None) -> list[str] | None:
+    """Network keys from a template argument: a comma/space separated string or a list."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        value = value.replace(",", " ").split()
+    return [str(name).strip().lower() for name in value if str(name).strip()]
+
+
+def site_networks(site: Site | None) -> list[str]:
+    """The share networks of ``site``: its setting when filled in, else ``SHARE_NETWORKS``."""
+    if site is not None:
+        from ..models import SocialMediaSettings
+
+        chosen = [block.value for block in SocialMediaSettings.for_site(site).share_networks]
+        if chosen:
+            return chosen
+    return list(smo_settings.SHARE_NETWORKS)
+
+
+def share_links(
+    page: Page,
+    networks: str | Iterable[str] | None = None,
+    *,
+    request=None,
+    meta: SocialMeta | None = None,
+) -> list[ShareLink]:
+    """Share links of ``page`` for ``networks`` (default: the site's list), in that order.
+
+    A page with no URL (not routable) has no share links. Unknown names are left out with a
+    warning: the system check reports them in settings, and a template typo never breaks a page.
+    """
+    meta = meta or resolve(page, request)
+    if not meta.url:
+        return []
+    keys = parse_networks(networks)
+    if keys is None:
+        keys = site_networks(page.get_site())
+    links = []
+    for key in dict.fromkeys(keys):  # keep the order, drop repeats
+        network = NETWORKS.get(key)
+        if network is None:
+            logger.warning("wagtail-smo: unknown share network %r left out", key)
+            continue
+        links.append(_link(network, meta, page))
+    return links
+
+
+def _link(network: Network, meta: SocialMeta, page: Page) -> ShareLink:
+    url = build_utm_url(meta.url, network.key, page=page) if network.utm else meta.url
+    return ShareLink(
+        network=network.key,
+        label=str(network.label),
+        name=network.accessible_name,
+        href=network.build(meta, url),
+        kind=network.kind,
+        icon=icon_path(network.key),
+    )

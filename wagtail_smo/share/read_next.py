@@ -1,0 +1,67 @@
+"""``read_next``: pages related by shared tags, then the latest of the same section.
+
+Always the same handful of queries, however many candidate pages there are: one query ranks
+tag-related pages by the number of tags they share, one fetches the section's latest pages,
+plus the fixed cost of the public-pages filter.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Count, F, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from wagtail.models import Page
+
+
+def public_pages(queryset: QuerySet) -> QuerySet:
+    """Pages the public may see, through the feeds' helper when it is installed."""
+    try:
+        from ..feeds.pages import visible_pages
+    except ImportError:  # pragma: no cover - feeds not installed
+        return queryset.live().public()
+    return visible_pages(queryset)
+
+
+def _tag_through(page: Page):
+    """The tag ``through`` model of ``page``'s ``smo_tags_field`` and its page foreign key name."""
+    name = getattr(page, "smo_tags_field", None)
+    manager = getattr(page, name, None) if name else None
+    through = getattr(manager, "through", None)
+    if through is None:
+        return None, None
+    for field in through._meta.get_fields():
+        related = getattr(field, "related_model", None)
+        if field.name != "tag" and isinstance(related, type) and issubclass(related, Page):
+            return through, field.name
+    return None, None
+
+
+def read_next_pages(page: Page, count: int = 3) -> list[Page]:
+    """Up to ``count`` visible pages to read after ``page`` (base ``Page`` instances)."""
+    if count <= 0 or page.pk is None:
+        return []
+    page = page.specific_deferred if hasattr(page, "specific_deferred") else page
+    related: list[Page] = []
+    through, fk = _tag_through(page)
+    if through is not None:
+        own_tags = through.objects.filter(**{fk: page.pk}).values("tag_id")
+        shared = (
+            through.objects.filter(**{fk: OuterRef("pk"), "tag_id__in": own_tags})
+            .values(fk)
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        candidates = through.objects.filter(tag_id__in=own_tags).values(fk)
+        related = list(
+            public_pages(Page.objects.filter(pk__in=candidates).exclude(pk=page.pk))
+            .annotate(shared_tags=Coalesce(Subquery(shared), 0))
+            .order_by("-shared_tags", F("first_published_at").desc(nulls_last=True), "-pk")[:count]
+        )
+    # Always run the section query (even when tags filled the list) so that the number of
+    # queries never depends on the data.
+    seen = [page.pk, *(p.pk for p in related)]
+    latest = (
+        public_pages(Page.objects.sibling_of(page))
+        .exclude(pk__in=seen)
+        .order_by(F("first_published_at").desc(nulls_last=True), "-pk")[:count]
+    )
+    return (related + list(latest))[:count]

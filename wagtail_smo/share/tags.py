@@ -1,0 +1,115 @@
+"""Implementations of the share, follow, subscribe and read-next template tags.
+
+They are registered in ``wagtail_smo.templatetags.wagtail_smo_tags``; every argument is
+documented in ``docs/share.md``.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from wagtail.models import Page, Site
+
+from ..meta import resolve
+from .icons import icon_path
+from .links import share_links
+from .read_next import read_next_pages
+
+VARIANTS = ("labels", "icons")
+
+
+def _page(context, page) -> Page | None:
+    page = page or context.get("page") or context.get("self")
+    return page if isinstance(page, Page) else None
+
+
+def _variant(variant: str) -> str:
+    return variant if variant in VARIANTS else VARIANTS[0]
+
+
+def share_buttons_context(
+    context, page=None, networks=None, variant: str = "labels", large: bool = False
+) -> dict:
+    """Context of ``{% share_buttons %}``: nothing to render when the page has no URL."""
+    page = _page(context, page)
+    if page is None:
+        return {"links": []}
+    meta = resolve(page, context.get("request"))
+    return {
+        "links": share_links(page, networks, request=context.get("request"), meta=meta),
+        "title": meta.title,
+        "variant": _variant(variant),
+        "large": large,
+    }
+
+
+def _site(context, page: Page | None) -> Site | None:
+    if page is not None:
+        return page.get_site()
+    request = context.get("request")
+    return Site.find_for_request(request) if request is not None else None
+
+
+def follow_links_context(context, page=None, variant: str = "labels", large: bool = False) -> dict:
+    """Context of ``{% follow_links %}``: the site's profiles, each a ``rel="me"`` link."""
+    from ..models import SocialMediaSettings
+
+    site = _site(context, _page(context, page))
+    if site is None:
+        return {"profiles": []}
+    profiles = []
+    for block in SocialMediaSettings.for_site(site).profile_links:
+        network, label = block.value.get("network", ""), block.value.get("label", "")
+        label = label or network or block.value["url"]
+        profiles.append(
+            {
+                "url": block.value["url"],
+                "label": label,
+                "name": _("%(network)s profile") % {"network": label},
+                "icon": icon_path(network),
+            }
+        )
+    return {"profiles": profiles, "variant": _variant(variant), "large": large}
+
+
+def subscribe_links_context(context, page=None, variant: str = "labels") -> dict:
+    """Context of ``{% subscribe_links %}``: the page's feeds with a copy-URL button each."""
+    page = _page(context, page)
+    try:
+        from ..feeds import feed_links_for
+    except ImportError:  # the feeds part is not installed: no subscribe links
+        return {"feeds": []}
+    if page is None:
+        return {"feeds": []}
+    return {
+        "feeds": feed_links_for(page, context.get("request")),
+        "variant": _variant(variant),
+        "icon": icon_path("rss"),
+        "copy_icon": icon_path("copy"),
+    }
+
+
+def read_next_context(context, page=None, count: int = 3, heading: str | None = None) -> dict:
+    """Context of ``{% read_next %}``: up to ``count`` related, then latest, pages."""
+    page = _page(context, page)
+    pages = read_next_pages(page, int(count)) if page is not None else []
+    request = context.get("request")
+    items = [{"title": p.title, "url": p.get_url(request=request), "page": p} for p in pages]
+    return {
+        "items": [item for item in items if item["url"]],
+        "heading": _("Read next") if heading is None else heading,
+    }
+
+
+def share_assets_context(context) -> dict:
+    """Context of ``{% share_assets %}``: the stylesheet and the optional script, no inline code."""
+    return {}
+
+
+# Tag name -> context function; each renders templates/wagtail_smo/share/<name>.html.
+INCLUSION_TAGS = {
+    "share_buttons": share_buttons_context,
+    "follow_links": follow_links_context,
+    "subscribe_links": subscribe_links_context,
+    "read_next": read_next_context,
+    "share_assets": share_assets_context,
+}
