@@ -5,9 +5,16 @@ from __future__ import annotations
 from django import template
 
 from ..meta.render import social_meta_tag
+from ..share import tags as share_tags
 
 register = template.Library()
 
 
 # {% social_meta [page] [json_ld=False] %}: every social tag of the page (docs/meta.md).
 register.simple_tag(social_meta_tag, takes_context=True, name="social_meta")
+
+# Share, follow, subscribe and read-next blocks, and their CSS/JS links (docs/share.md).
+for _name, _function in share_tags.INCLUSION_TAGS.items():
+    register.inclusion_tag(f"wagtail_smo/share/{_name}.html", takes_context=True, name=_name)(
+        _function
+    )
