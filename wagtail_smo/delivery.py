@@ -35,7 +35,7 @@ from django.utils import timezone
 from .conf import smo_settings
 from .exceptions import ImproperlyConfiguredChannel, InvalidPostState, ProviderError
 from .models import AttemptOutcome, DeliveryAttempt, PostStatus, SocialPost
-from .providers import get_provider, provider_class
+from .providers import channel_config, get_provider, provider_class
 from .providers.base import SendResult, redact
 
 logger = logging.getLogger(__name__)
@@ -204,7 +204,8 @@ def _fail(claim: Claim, message: str, *, outcome: str = AttemptOutcome.FAILED,
 
 def _deduplicates(alias: str) -> bool:
     try:
-        return bool(provider_class(alias).deduplicates)
+        options = channel_config(alias).get("OPTIONS", {})
+        return provider_class(alias).deduplicates_with(options)
     except ImproperlyConfiguredChannel:
         return False
 

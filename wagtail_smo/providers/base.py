@@ -46,6 +46,7 @@ class OutgoingPost:
     image: bytes | None = None
     image_mime_type: str = "image/jpeg"
     image_alt: str = ""
+    image_url: str = ""
     pk: int | None = None
     extra: dict = field(default_factory=dict)
 
@@ -70,6 +71,7 @@ class OutgoingPost:
             text=post.text, link=post.link or (meta.url if meta else ""),
             title=meta.title if meta else "", description=meta.description if meta else "",
             image=image, image_mime_type=mime, image_alt=alt, pk=post.pk,
+            image_url=meta.image.url if meta and meta.image else "",
         )
 
 
@@ -117,6 +119,11 @@ class BaseProvider:
     def accepted_options(cls) -> tuple[str, ...]:
         """Every option name this provider understands."""
         return COMMON_OPTIONS + cls.option_names
+
+    @classmethod
+    def deduplicates_with(cls, options: dict) -> bool:
+        """Whether a channel with these options may safely repeat a create (see delivery.py)."""
+        return cls.deduplicates
 
     @property
     def timeout(self) -> float:

@@ -1,0 +1,403 @@
+"""Fakes of each network's endpoints, as documented, with real-shaped answers.
+
+Each fake keeps the posts it created in ``posts`` (a retry that the network de-duplicates does not
+add one), checks credentials like the network does, and records every request (see server.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import itertools
+import re
+import time
+
+from oauthlib.common import Request as OAuthRequest
+from oauthlib.oauth1.rfc5849 import signature as oauth_signature
+
+from .server import FakeServer, Recorded, Reply
+
+# Real-looking credentials: the token leak test searches every output for them.
+MASTODON_TOKEN = "ZA9kq3Lx7vWmT2rB8nYcF4hJ6pGdS1eQuV0oIiKa5Ns"
+BLUESKY_HANDLE = "smo-demo.bsky.social"
+BLUESKY_APP_PASSWORD = "abcd-efgh-ijkl-mnop"
+BLUESKY_DID = "did:plc:ewvi7nxzyoun6zhxrhs64oiz"
+TELEGRAM_TOKEN = "7123456789:AAHk3Jf9xQ2mZpL8vRt4YwC6nB1sD0eFgHi"
+LINKEDIN_TOKEN = "AQVx8Yd3kLm2Nq9Rs7Tu6Vw5Xy4Za3Bc2De1Fg0Hi9Jk8Lm7No6Pq5Rs4Tu3Vw2Xy1Z"
+FACEBOOK_TOKEN = "EAAGm0PX4ZCpsBAO7ZBkZCZAq1qZBZCwZAZBZCZBhT9ZBqL4ZAZBZCkZD"
+THREADS_TOKEN = "THAAJ9xZCl2m5NZAvRZBQ8kZCpZAW3ZBdZAZBfZC7ZAZBqZBmZD"
+X_CONSUMER_KEY = "xvz1evFS4wEEPTGEFPHBog"
+X_CONSUMER_SECRET = "kAcSOqF21Fu85e7zjz7ZN2U4ZRhfV3WpwPAoE3Z7kBw"
+X_ACCESS_TOKEN = "370773112-GmHxMAgYyLbNEtIKZeRNFsMKPR9EyMZeS9weJAEb"
+X_ACCESS_SECRET = "LswwdoUaIvS8ltyTt5jkRh4J50vUPVVHtR2YPi5kE"
+VK_TOKEN = "vk1.a.Qx7Ld9Rk2Mn4Pp6Tt8Vv0Xx2Zz4Bb6Dd8Ff0Hh2Jj4Ll6Nn8Pp0Rr2Tt4Vv6Xx8"
+WEBHOOK_SECRET = "whsec_8d1c4f7a2b9e6053c7d1a4f8e2b6c9d0"
+ALL_SECRETS = [MASTODON_TOKEN, BLUESKY_APP_PASSWORD, TELEGRAM_TOKEN, LINKEDIN_TOKEN,
+               FACEBOOK_TOKEN, THREADS_TOKEN, X_CONSUMER_SECRET, X_ACCESS_TOKEN, X_ACCESS_SECRET,
+               VK_TOKEN, WEBHOOK_SECRET]
+
+
+class NetworkFake(FakeServer):
+    """A fake network: ``posts`` holds what it published."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.posts: list[dict] = []
+        self.ids = itertools.count(1)
+
+
+class FakeMastodon(NetworkFake):
+    """/api/v1/statuses with Idempotency-Key, /api/v2/media, /api/v2/instance."""
+
+    max_characters = 500
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.by_key: dict[str, dict] = {}
+        self.media_ids: list[str] = []
+
+    def route(self, r: Recorded) -> Reply:
+        if r.path == "/api/v2/instance":
+            return Reply(body={"domain": "mastodon.example", "configuration": {"statuses": {
+                "max_characters": self.max_characters, "max_media_attachments": 4,
+                "characters_reserved_per_url": 23}}})
+        if r.header("Authorization") != f"Bearer {MASTODON_TOKEN}":
+            return Reply(401, {"error": "The access token is invalid"})
+        if r.path == "/api/v1/accounts/verify_credentials":
+            return Reply(body={"id": "1", "username": "smo", "acct": "smo"})
+        if r.path == "/api/v2/media" and r.method == "POST":
+            media_id = str(100 + next(self.ids))
+            self.media_ids.append(media_id)
+            return Reply(202, {"id": media_id, "type": "image", "url": None,
+                               "description": r.form.get("description")})
+        if r.path == "/api/v1/statuses" and r.method == "POST":
+            key = r.header("Idempotency-Key")
+            if key and key in self.by_key:
+                return Reply(body=self.by_key[key])
+            if not (r.json or {}).get("status"):
+                return Reply(422, {"error": "Validation failed: Text can't be blank"})
+            status_id = str(109_000_000 + next(self.ids))
+            status = {"id": status_id, "url": f"https://mastodon.example/@smo/{status_id}",
+                      "content": f"<p>{r.json['status']}</p>", "visibility": r.json.get("visibility"),
+                      "media_attachments": [{"id": m} for m in r.json.get("media_ids", [])]}
+            self.posts.append(r.json)
+            if key:
+                self.by_key[key] = status
+            return Reply(body=status)
+        return super().route(r)
+
+
+class FakeBluesky(NetworkFake):
+    """createSession/refreshSession/getSession, uploadBlob, createRecord with rkey, getRecord."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.records: dict[str, dict] = {}
+        self.sessions = 0
+        self.access = ""
+        self.refresh = ""
+        self.expired: set[str] = set()
+
+    def expire_access_token(self) -> None:
+        """The current access token now answers ExpiredToken (as after ~2 hours)."""
+        self.expired.add(self.access)
+
+    def _new_session(self) -> dict:
+        self.sessions += 1
+        self.access = f"eyJ.access.{self.sessions}"
+        self.refresh = f"eyJ.refresh.{self.sessions}"
+        return {"accessJwt": self.access, "refreshJwt": self.refresh, "handle": BLUESKY_HANDLE,
+                "did": BLUESKY_DID, "active": True}
+
+    def route(self, r: Recorded) -> Reply:
+        nsid = r.path.removeprefix("/xrpc/")
+        if nsid == "com.atproto.server.createSession":
+            body = r.json or {}
+            if (body.get("identifier"), body.get("password")) != (BLUESKY_HANDLE, BLUESKY_APP_PASSWORD):
+                return Reply(401, {"error": "AuthenticationRequired",
+                                   "message": "Invalid identifier or password"})
+            return Reply(body=self._new_session())
+        if nsid == "com.atproto.server.refreshSession":
+            if r.header("Authorization") != f"Bearer {self.refresh}":
+                return Reply(400, {"error": "ExpiredToken", "message": "Token has expired"})
+            return Reply(body=self._new_session())
+        token = (r.header("Authorization") or "").removeprefix("Bearer ")
+        if token in self.expired:
+            return Reply(400, {"error": "ExpiredToken", "message": "Token has expired"})
+        if token != self.access:
+            return Reply(401, {"error": "AuthenticationRequired", "message": "Invalid token"})
+        if nsid == "com.atproto.server.getSession":
+            return Reply(body={"handle": BLUESKY_HANDLE, "did": BLUESKY_DID})
+        if nsid == "com.atproto.repo.uploadBlob":
+            if len(r.body) > 1_000_000:
+                return Reply(400, {"error": "BlobTooLarge", "message": "This file is too large."})
+            return Reply(body={"blob": {"$type": "blob", "ref": {"$link": "bafkrei" + hashlib.sha256(
+                r.body).hexdigest()[:40]}, "mimeType": r.header("Content-Type"), "size": len(r.body)}})
+        if nsid == "com.atproto.repo.createRecord":
+            body = r.json
+            rkey = body.get("rkey") or f"3l{next(self.ids):011d}"
+            if not re.fullmatch(r"[234567abcdefghij][234567abcdefghijklmnopqrstuvwxyz]{12}", rkey):
+                return Reply(400, {"error": "InvalidRequest", "message": "Invalid TID"})
+            if rkey in self.records:
+                return Reply(400, {"error": "InvalidRequest",
+                                   "message": f"Record already exists: {rkey}"})
+            record = body["record"]
+            if len(record["text"]) > 3000:
+                return Reply(400, {"error": "InvalidRequest",
+                                   "message": "Invalid app.bsky.feed.post record: Record/text must not be longer than 300 graphemes"})
+            uri = f"at://{body['repo']}/{body['collection']}/{rkey}"
+            self.records[rkey] = {"uri": uri, "cid": "bafyrei" + rkey, "value": record}
+            self.posts.append(record)
+            return Reply(body={"uri": uri, "cid": "bafyrei" + rkey,
+                               "commit": {"cid": "bafyreicommit", "rev": rkey},
+                               "validationStatus": "valid"})
+        if nsid == "com.atproto.repo.getRecord":
+            rkey = r.query.get("rkey", [""])[0]
+            if rkey not in self.records:
+                return Reply(400, {"error": "RecordNotFound", "message": f"Could not locate record: {rkey}"})
+            return Reply(body=self.records[rkey])
+        return super().route(r)
+
+
+class FakeTelegram(NetworkFake):
+    """/bot<token>/sendMessage, sendPhoto, getMe, getChat."""
+
+    chat = {"id": -1001234567890, "title": "SMO Demo", "username": "smo_demo", "type": "channel"}
+
+    def route(self, r: Recorded) -> Reply:
+        match = re.fullmatch(r"/bot([^/]+)/(\w+)", r.path)
+        if not match:
+            return super().route(r)
+        token, method = match.groups()
+        if token != TELEGRAM_TOKEN:
+            return Reply(401, {"ok": False, "error_code": 401, "description": "Unauthorized"})
+        args = r.json or r.form
+        if method == "getMe":
+            return Reply(body={"ok": True, "result": {"id": 7123456789, "is_bot": True,
+                                                       "username": "smo_demo_bot"}})
+        if method == "getChat":
+            return Reply(body={"ok": True, "result": self.chat})
+        if method in ("sendMessage", "sendPhoto"):
+            if str(args.get("chat_id")) not in ("@smo_demo", str(self.chat["id"])):
+                return Reply(400, {"ok": False, "error_code": 400,
+                                   "description": "Bad Request: chat not found"})
+            message = {"message_id": next(self.ids), "chat": self.chat, "date": int(time.time())}
+            if method == "sendPhoto":
+                message["caption"] = args.get("caption")
+                message["photo"] = [{"file_id": "AgAC", "width": 1200, "height": 630}]
+            else:
+                message["text"] = args.get("text")
+            self.posts.append({"method": method, **args})
+            return Reply(body={"ok": True, "result": message})
+        return Reply(404, {"ok": False, "error_code": 404, "description": "Not Found"})
+
+
+class FakeLinkedIn(NetworkFake):
+    """/rest/posts (201, id in x-restli-id), /v2/userinfo."""
+
+    def route(self, r: Recorded) -> Reply:
+        if r.header("Authorization") != f"Bearer {LINKEDIN_TOKEN}":
+            return Reply(401, {"status": 401, "serviceErrorCode": 65600,
+                               "code": "INVALID_ACCESS_TOKEN", "message": "Invalid access token"})
+        if r.path == "/v2/userinfo":
+            return Reply(body={"sub": "abc", "name": "SMO Demo"})
+        if r.path == "/rest/posts" and r.method == "POST":
+            if not re.fullmatch(r"\d{6}", r.header("LinkedIn-Version") or ""):
+                return Reply(400, {"status": 400, "code": "VERSION_MISSING",
+                                   "message": "A version must be present"})
+            if r.json.get("commentary") in [p["commentary"] for p in self.posts]:
+                return Reply(422, {"status": 422, "message": "Content is a duplicate of urn:li:share:1"})
+            self.posts.append(r.json)
+            return Reply(201, b"", {"x-restli-id": f"urn:li:share:{7000 + next(self.ids)}"})
+        return super().route(r)
+
+
+class FakeGraph(NetworkFake):
+    """Graph API error shape shared by Facebook and Threads."""
+
+    token = ""
+
+    def token_error(self, r: Recorded) -> Reply | None:
+        supplied = r.form.get("access_token") or r.query.get("access_token", [""])[0]
+        if supplied != self.token:
+            return Reply(400, {"error": {"message": "Invalid OAuth access token - Cannot parse access token",
+                                         "type": "OAuthException", "code": 190,
+                                         "fbtrace_id": "AbCdEf"}})
+        return None
+
+
+class FakeFacebook(FakeGraph):
+    """/{version}/{page}/feed and /{version}/me."""
+
+    token = FACEBOOK_TOKEN
+
+    def route(self, r: Recorded) -> Reply:
+        error = self.token_error(r)
+        if error:
+            return error
+        if re.fullmatch(r"/v\d+\.\d+/me", r.path):
+            return Reply(body={"id": "1234567890", "name": "SMO Demo Page"})
+        match = re.fullmatch(r"/v\d+\.\d+/(\d+)/feed", r.path)
+        if match and r.method == "POST":
+            self.posts.append(r.form)
+            return Reply(body={"id": f"{match.group(1)}_{900 + next(self.ids)}"})
+        return super().route(r)
+
+
+class FakeThreads(FakeGraph):
+    """/{user}/threads (container), /{user}/threads_publish, /{media}?fields=permalink, /me."""
+
+    token = THREADS_TOKEN
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.containers: dict[str, dict] = {}
+        self.published: dict[str, str] = {}
+
+    def route(self, r: Recorded) -> Reply:
+        error = self.token_error(r)
+        if error:
+            return error
+        if re.fullmatch(r"/v1\.0/me", r.path):
+            return Reply(body={"id": "1789", "username": "smo_demo"})
+        match = re.fullmatch(r"/v1\.0/(\d+)/(threads|threads_publish)", r.path)
+        if match and r.method == "POST":
+            if match.group(2) == "threads":
+                container = str(17_800_000 + next(self.ids))
+                self.containers[container] = r.form
+                return Reply(body={"id": container})
+            container = r.form.get("creation_id")
+            if container not in self.containers:
+                return Reply(400, {"error": {"message": "Invalid parameter", "code": 100}})
+            media = str(18_000_000 + next(self.ids))
+            self.published[media] = container
+            self.posts.append(self.containers[container])
+            return Reply(body={"id": media})
+        match = re.fullmatch(r"/v1\.0/(\d+)", r.path)
+        if match and match.group(1) in self.published:
+            return Reply(body={"id": match.group(1),
+                               "permalink": f"https://www.threads.net/@smo_demo/post/C{match.group(1)}"})
+        return super().route(r)
+
+
+class FakeX(NetworkFake):
+    """/2/tweets and /2/users/me, verifying the OAuth 1.0a HMAC-SHA1 signature."""
+
+    def verify(self, r: Recorded) -> bool:
+        authorization = r.header("Authorization") or ""
+        if not authorization.startswith("OAuth "):
+            return False
+        uri = f"{self.url}{r.path}"
+        if r.query:
+            uri += "?" + "&".join(f"{k}={v[0]}" for k, v in r.query.items())
+        request = OAuthRequest(uri, r.method, None, {"Authorization": authorization})
+        params = dict(oauth_signature.collect_parameters(headers={"Authorization": authorization},
+                                                         exclude_oauth_signature=False))
+        request.params = oauth_signature.collect_parameters(
+            uri_query=uri.partition("?")[2], headers={"Authorization": authorization})
+        request.signature = params.get("oauth_signature")
+        return (params.get("oauth_consumer_key") == X_CONSUMER_KEY
+                and params.get("oauth_token") == X_ACCESS_TOKEN
+                and oauth_signature.verify_hmac_sha1(request, X_CONSUMER_SECRET, X_ACCESS_SECRET))
+
+    def route(self, r: Recorded) -> Reply:
+        if not self.verify(r):
+            return Reply(401, {"title": "Unauthorized", "type": "about:blank", "status": 401,
+                               "detail": "Unauthorized"})
+        if r.path == "/2/users/me":
+            return Reply(body={"data": {"id": "2244994945", "name": "SMO", "username": "smo_demo"}})
+        if r.path == "/2/tweets" and r.method == "POST":
+            text = (r.json or {}).get("text", "")
+            if text in [p["text"] for p in self.posts]:
+                return Reply(403, {"detail": "You are not allowed to create a Tweet with duplicate content.",
+                                   "type": "about:blank", "title": "Forbidden", "status": 403})
+            self.posts.append(r.json)
+            post_id = str(1_800_000_000_000_000_000 + next(self.ids))
+            return Reply(201, {"data": {"id": post_id, "text": text,
+                                        "edit_history_tweet_ids": [post_id]}})
+        return super().route(r)
+
+
+class FakeVK(NetworkFake):
+    """/method/wall.post (guid de-duplicates) and groups.getById; errors inside HTTP 200."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.by_guid: dict[str, int] = {}
+
+    def route(self, r: Recorded) -> Reply:
+        args = r.form
+        if args.get("access_token") != VK_TOKEN:
+            return Reply(200, {"error": {"error_code": 5, "error_msg":
+                               "User authorization failed: invalid access_token (4).",
+                               "request_params": [{"key": "method", "value": r.path}]}})
+        if args.get("v") != "5.199":
+            return Reply(200, {"error": {"error_code": 8, "error_msg": "Invalid request: v is required"}})
+        if r.path == "/method/groups.getById":
+            return Reply(body={"response": {"groups": [{"id": int(args["group_id"]),
+                                                        "name": "SMO Demo"}], "profiles": []}})
+        if r.path == "/method/wall.post":
+            guid = args.get("guid")
+            if guid and guid in self.by_guid:
+                return Reply(body={"response": {"post_id": self.by_guid[guid]}})
+            post_id = 100 + next(self.ids)
+            self.posts.append(args)
+            if guid:
+                self.by_guid[guid] = post_id
+            return Reply(body={"response": {"post_id": post_id}})
+        return Reply(200, {"error": {"error_code": 3, "error_msg": "Unknown method passed"}})
+
+
+class FakeWebhook(NetworkFake):
+    """A receiver checking the HMAC signature; ``deduplicate`` drops a repeated X-SMO-Delivery."""
+
+    deduplicate = False
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.by_delivery: dict[str, dict] = {}
+
+    def route(self, r: Recorded) -> Reply:
+        timestamp = r.header("X-SMO-Timestamp") or ""
+        expected = "sha256=" + hmac.new(WEBHOOK_SECRET.encode(), timestamp.encode() + b"." + r.body,
+                                        hashlib.sha256).hexdigest()
+        if not hmac.compare_digest(expected, r.header("X-SMO-Signature") or ""):
+            return Reply(401, {"message": "Bad signature"})
+        delivery = r.header("X-SMO-Delivery")
+        if self.deduplicate and delivery in self.by_delivery:
+            return Reply(body=self.by_delivery[delivery])
+        self.posts.append(r.json)
+        answer = {"id": f"run-{next(self.ids)}", "url": f"https://n8n.example/run/{len(self.posts)}"}
+        self.by_delivery[delivery] = answer
+        return Reply(body=answer)
+
+
+#: Channel settings for each fake: {alias: (fake class, BACKEND, OPTIONS without API_URL)}.
+CHANNELS = {
+    "mastodon": (FakeMastodon, "wagtail_smo.providers.mastodon.MastodonProvider",
+                 {"ACCESS_TOKEN": MASTODON_TOKEN}),
+    "bluesky": (FakeBluesky, "wagtail_smo.providers.bluesky.BlueskyProvider",
+                {"HANDLE": BLUESKY_HANDLE, "APP_PASSWORD": BLUESKY_APP_PASSWORD}),
+    "telegram": (FakeTelegram, "wagtail_smo.providers.telegram.TelegramProvider",
+                 {"BOT_TOKEN": TELEGRAM_TOKEN, "CHAT_ID": "@smo_demo"}),
+    "linkedin": (FakeLinkedIn, "wagtail_smo.providers.linkedin.LinkedInProvider",
+                 {"ACCESS_TOKEN": LINKEDIN_TOKEN, "AUTHOR": "urn:li:person:abc", "VERSION": "202511"}),
+    "facebook": (FakeFacebook, "wagtail_smo.providers.facebook.FacebookProvider",
+                 {"PAGE_ID": "1234567890", "PAGE_ACCESS_TOKEN": FACEBOOK_TOKEN}),
+    "threads": (FakeThreads, "wagtail_smo.providers.threads.ThreadsProvider",
+                {"USER_ID": "1789", "ACCESS_TOKEN": THREADS_TOKEN}),
+    "x": (FakeX, "wagtail_smo.providers.x.XProvider",
+          {"CONSUMER_KEY": X_CONSUMER_KEY, "CONSUMER_SECRET": X_CONSUMER_SECRET,
+           "ACCESS_TOKEN": X_ACCESS_TOKEN, "ACCESS_TOKEN_SECRET": X_ACCESS_SECRET}),
+    "vk": (FakeVK, "wagtail_smo.providers.vk.VKProvider",
+           {"ACCESS_TOKEN": VK_TOKEN, "GROUP_ID": "123456"}),
+    "webhook": (FakeWebhook, "wagtail_smo.providers.webhook.WebhookProvider",
+                {"SECRET": WEBHOOK_SECRET}),
+}
+
+
+def channel_settings(alias: str, fake: NetworkFake, **options) -> dict:
+    """The PROVIDERS entry for channel ``alias`` pointed at ``fake``."""
+    _cls, backend, base = CHANNELS[alias]
+    url_option = {"URL": fake.url + "/hook"} if alias == "webhook" else {"API_URL": fake.url}
+    return {"BACKEND": backend, "OPTIONS": {**base, **url_option, "TIMEOUT": 2, **options}}

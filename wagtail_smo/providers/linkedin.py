@@ -1,0 +1,78 @@
+"""LinkedIn: the Posts API (POST /rest/posts) with the page's link as an article."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+
+from .base import OutgoingPost, SendResult
+from .http import HttpProvider
+
+#: Characters with a meaning in LinkedIn's "little text" format; escaped so they print as typed.
+#: "#" is left alone so that hashtags stay hashtags.
+LITTLE_TEXT_RESERVED = re.compile(r"([\\|{}@\[\]()<>*_~])")
+
+
+def escape_little_text(text: str) -> str:
+    """``text`` with LinkedIn's reserved characters backslash-escaped."""
+    return LITTLE_TEXT_RESERVED.sub(r"\\\1", text)
+
+
+class LinkedInProvider(HttpProvider):
+    """OPTIONS: ``ACCESS_TOKEN`` (w_member_social or w_organization_social), ``AUTHOR``
+    ("urn:li:organization:123" or "urn:li:person:abc"), ``VERSION`` (LinkedIn-Version, YYYYMM)."""
+
+    network = "linkedin"
+    base_url = "https://api.linkedin.com"
+    option_names = ("API_URL", "ACCESS_TOKEN", "AUTHOR", "VERSION")
+    required_options = ("ACCESS_TOKEN", "AUTHOR")
+
+    def __init__(self, alias: str, options: dict) -> None:
+        super().__init__(alias, options)
+        self.session.headers.update({
+            "Authorization": f"Bearer {options.get('ACCESS_TOKEN', '')}",
+            "LinkedIn-Version": str(options.get("VERSION", "202511")),
+            "X-Restli-Protocol-Version": "2.0.0",
+        })
+
+    def build_payload(self, message: OutgoingPost) -> dict:
+        """A published, public post; the link is an article (LinkedIn fetches its card)."""
+        payload = {
+            "author": self.options.get("AUTHOR"),
+            "commentary": escape_little_text(message.text),
+            "visibility": "PUBLIC",
+            "distribution": {"feedDistribution": "MAIN_FEED", "targetEntities": [],
+                             "thirdPartyDistributionChannels": []},
+            "lifecycleState": "PUBLISHED",
+            "isReshareDisabledByAuthor": False,
+        }
+        if message.link:
+            article = {"source": message.link, "title": message.title or message.link}
+            if message.description:
+                article["description"] = message.description
+            payload["content"] = {"article": article}
+        return payload
+
+    def create_post(self, payload: dict, idempotency_key: str) -> dict:
+        """POST /rest/posts; the new post's URN is in the x-restli-id header (201, empty body)."""
+        response = self.request("POST", "/rest/posts", json=payload, publishing=True)
+        urn = response.headers.get("x-restli-id") or response.headers.get("x-linkedin-id")
+        if not urn:
+            urn = self.field(self.json(response, publishing=True), "id")
+        return {"id": urn}
+
+    def parse_result(self, response: dict) -> SendResult:
+        """The share/ugcPost URN and its feed URL."""
+        urn = response["id"]
+        url = f"https://www.linkedin.com/feed/update/{quote(urn, safe=':')}/"
+        return SendResult(remote_id=urn, remote_url=url, raw=response)
+
+    def who_am_i(self) -> str:
+        """GET /v2/userinfo (OpenID Connect) for a person; the author URN otherwise."""
+        author = self.options.get("AUTHOR", "")
+        if author.startswith("urn:li:organization:"):
+            org_id = author.rsplit(":", 1)[-1]
+            data = self.json(self.request("GET", f"/rest/organizations/{org_id}"))
+            return str(data.get("localizedName") or author)
+        data = self.json(self.request("GET", "/v2/userinfo"))
+        return str(data.get("name") or author)

@@ -1,0 +1,73 @@
+"""X: POST /2/tweets with OAuth 1.0a user context (requests-oauthlib signs every request)."""
+
+from __future__ import annotations
+
+import time
+
+from requests_oauthlib import OAuth1
+
+from ..exceptions import RateLimited
+from .base import OutgoingPost, SendResult
+from .http import HttpProvider, parse_retry_after
+
+
+class XProvider(HttpProvider):
+    """OPTIONS: ``CONSUMER_KEY``, ``CONSUMER_SECRET`` (the app's API key and secret),
+    ``ACCESS_TOKEN``, ``ACCESS_TOKEN_SECRET`` (of the account, with read and write access)."""
+
+    network = "x"
+    base_url = "https://api.x.com"
+    option_names = ("API_URL", "CONSUMER_KEY", "CONSUMER_SECRET", "ACCESS_TOKEN",
+                    "ACCESS_TOKEN_SECRET")
+    required_options = ("CONSUMER_KEY", "CONSUMER_SECRET", "ACCESS_TOKEN", "ACCESS_TOKEN_SECRET")
+
+    def __init__(self, alias: str, options: dict) -> None:
+        super().__init__(alias, options)
+        self.session.auth = OAuth1(
+            options.get("CONSUMER_KEY", ""), client_secret=options.get("CONSUMER_SECRET", ""),
+            resource_owner_key=options.get("ACCESS_TOKEN", ""),
+            resource_owner_secret=options.get("ACCESS_TOKEN_SECRET", ""),
+        )
+
+    def check_response(self, response) -> None:
+        """429 carries x-rate-limit-reset (epoch seconds) rather than Retry-After."""
+        if response.status_code == 429 and "Retry-After" not in response.headers:
+            reset = response.headers.get("x-rate-limit-reset")
+            wait = max(0.0, float(reset) - time.time()) if reset and reset.isdigit() else None
+            raise self.error(RateLimited, self.error_message(response) or "Too Many Requests",
+                             status=429, retry_after=wait or parse_retry_after("60"))
+        super().check_response(response)
+
+    def error_message(self, response) -> str:
+        """X's problem details: ``detail``, or the first of ``errors``."""
+        try:
+            data = response.json()
+        except ValueError:
+            return super().error_message(response)
+        if isinstance(data, dict):
+            if data.get("detail"):
+                return str(data["detail"])
+            errors = data.get("errors") or []
+            if errors and isinstance(errors[0], dict) and errors[0].get("message"):
+                return str(errors[0]["message"])
+        return super().error_message(response)
+
+    def build_payload(self, message: OutgoingPost) -> dict:
+        """{"text": ...}; X makes the card from the link's Open Graph / twitter: tags."""
+        return {"text": message.text}
+
+    def create_post(self, payload: dict, idempotency_key: str) -> dict:
+        """POST /2/tweets (signed with OAuth 1.0a)."""
+        response = self.request("POST", "/2/tweets", json=payload, publishing=True)
+        return self.json(response, publishing=True)
+
+    def parse_result(self, response: dict) -> SendResult:
+        """The post id and its x.com URL."""
+        post_id = str(self.field(response, "data", "id"))
+        return SendResult(remote_id=post_id, remote_url=f"https://x.com/i/web/status/{post_id}",
+                          raw=response)
+
+    def who_am_i(self) -> str:
+        """GET /2/users/me."""
+        data = self.json(self.request("GET", "/2/users/me"))
+        return f"@{self.field(data, 'data', 'username', publishing=False)}"
