@@ -1,0 +1,168 @@
+"""Faults against the loopback fakes: afterwards each post is sent exactly once, or failed with a
+visible reason (and, when the network may have published it, a reason saying so)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.test import override_settings
+from django.utils import timezone
+
+from tests.fakes import networks as fk
+from wagtail_smo import delivery
+from wagtail_smo.models import AttemptOutcome, PostStatus, SocialPost
+from wagtail_smo.providers.bluesky import BlueskyProvider
+
+DEDUPLICATING = ["mastodon", "bluesky", "vk"]
+NOT_DEDUPLICATING = ["telegram", "linkedin", "facebook", "threads", "x", "webhook"]
+ALL = DEDUPLICATING + NOT_DEDUPLICATING
+#: The path of the call that publishes, per network (faults are aimed at it).
+CREATE_PATH = {"mastodon": "/api/v1/statuses", "bluesky": "createRecord", "vk": "wall.post",
+               "telegram": "/sendMessage", "linkedin": "/rest/posts", "facebook": "/feed",
+               "threads": "threads_publish", "x": "/2/tweets", "webhook": "/hook"}
+TIMEOUT = 1
+
+
+@pytest.fixture
+def page(db):
+    from wagtail.models import Page, Site
+
+    root = Site.objects.get(is_default_site=True).root_page
+    return root.add_child(instance=Page(title="Fault tolerance", slug="fault-tolerance"))
+
+
+@pytest.fixture
+def network(request):
+    alias = request.param
+    with fk.CHANNELS[alias][0]() as fake:
+        providers = {alias: fk.channel_settings(alias, fake, TIMEOUT=TIMEOUT)}
+        with override_settings(WAGTAIL_SMO={"PROVIDERS": providers}):
+            BlueskyProvider._sessions.clear()
+            yield alias, fake
+
+
+def approved_post(page, alias) -> SocialPost:
+    return SocialPost.objects.create(page=page, channel=alias, status=PostStatus.APPROVED,
+                                     text=f"Post for {alias} https://example.com/p/",
+                                     link="https://example.com/p/")
+
+
+def run_until_settled(post, rounds=6) -> SocialPost:
+    """Deliver, then keep going as the queue would once each retry is due."""
+    for _ in range(rounds):
+        delivery.deliver(post.pk)
+        post.refresh_from_db()
+        if post.status in (PostStatus.SENT, PostStatus.FAILED):
+            return post
+        SocialPost.objects.filter(pk=post.pk).update(retry_at=timezone.now())
+    return post
+
+
+def assert_exactly_once_or_visible_failure(post, fake):
+    assert post.status in (PostStatus.SENT, PostStatus.FAILED)
+    if post.status == PostStatus.SENT:
+        assert len(fake.posts) == 1, "sent, so exactly one post on the network"
+        assert post.remote_id or isinstance(fake, fk.FakeWebhook)
+    else:
+        assert post.last_error, "a failure must carry a reason"
+        assert len(fake.posts) <= 1
+        if fake.posts:
+            assert "may have been published" in post.last_error
+
+
+@pytest.mark.parametrize("network", ALL, indirect=True)
+def test_429_with_retry_after_then_sent_once(page, network):
+    alias, fake = network
+    body = ({"ok": False, "error_code": 429, "description": "Too Many Requests: retry after 7",
+             "parameters": {"retry_after": 7}} if alias == "telegram" else {"error": "Too many requests"})
+    if alias == "vk":  # VK says it inside HTTP 200
+        fake.add_fault(CREATE_PATH[alias], "status", status=200, body={
+            "error": {"error_code": 6, "error_msg": "Too many requests per second"}})
+    else:
+        fake.add_fault(CREATE_PATH[alias], "status", status=429, body=body,
+                       headers={"Retry-After": "7"})
+    post = approved_post(page, alias)
+    before = timezone.now()
+    assert delivery.deliver(post.pk) == PostStatus.SCHEDULED
+    post.refresh_from_db()
+    expected_wait = 1 if alias == "vk" else 7
+    assert post.retry_at >= before + timedelta(seconds=expected_wait)
+    attempt = post.attempts.get()
+    assert attempt.outcome == AttemptOutcome.RETRY and attempt.message
+    post = run_until_settled(post)
+    assert post.status == PostStatus.SENT
+    assert_exactly_once_or_visible_failure(post, fake)
+
+
+@pytest.mark.parametrize("network", ALL, indirect=True)
+def test_500_is_retried_then_sent_once(page, network):
+    alias, fake = network
+    fake.add_fault(CREATE_PATH[alias], "status", status=500, body="Internal Server Error")
+    fake.add_fault(CREATE_PATH[alias], "status", status=503, body="Service Unavailable")
+    post = run_until_settled(approved_post(page, alias))
+    assert post.status == PostStatus.SENT
+    assert [a.outcome for a in post.attempts.order_by("started_at", "id")] == [
+        AttemptOutcome.RETRY, AttemptOutcome.RETRY, AttemptOutcome.SENT]
+    assert_exactly_once_or_visible_failure(post, fake)
+
+
+@pytest.mark.parametrize("fault", ["slow", "malformed", "drop"])
+@pytest.mark.parametrize("network", ALL, indirect=True)
+def test_answer_lost_after_publishing(page, network, fault):
+    """The network published, but its answer is late, unreadable or cut off."""
+    alias, fake = network
+    fake.add_fault(CREATE_PATH[alias], fault, seconds=TIMEOUT + 1.5)
+    post = run_until_settled(approved_post(page, alias))
+    assert_exactly_once_or_visible_failure(post, fake)
+    if alias in DEDUPLICATING:
+        assert post.status == PostStatus.SENT  # re-sent safely: the network dropped the repeat
+    elif alias == "webhook" and fault == "malformed":
+        assert post.status == PostStatus.SENT  # any 2xx is the receiver's receipt
+    else:
+        assert post.status == PostStatus.FAILED  # never blindly re-sent
+        assert post.attempts.get().outcome == AttemptOutcome.UNKNOWN
+
+
+@pytest.mark.parametrize("network", ALL, indirect=True)
+def test_worker_killed_between_claim_and_response(page, network, django_capture_on_commit_callbacks):
+    """The state a killed worker leaves: the post claimed ("sending"), the network has the post,
+    its answer never recorded. Reconciliation must not post it a second time."""
+    alias, fake = network
+    post = approved_post(page, alias)
+    claim = delivery.claim_post(post.pk)
+    from wagtail_smo.providers import get_provider
+
+    get_provider(alias).send(claim.post, claim.post.delivery_key)  # ...and the worker dies here
+    assert len(fake.posts) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        delivery.reconcile_stuck_posts(older_than=timedelta(0))
+    post = run_until_settled(post)
+    assert_exactly_once_or_visible_failure(post, fake)
+    assert post.status == (PostStatus.SENT if alias in DEDUPLICATING else PostStatus.FAILED)
+
+
+@pytest.mark.parametrize("network", ["mastodon", "telegram"], indirect=True)
+def test_permanent_error_is_shown_with_the_network_message(page, network):
+    alias, fake = network
+    with override_settings(WAGTAIL_SMO={"PROVIDERS": {alias: fk.channel_settings(
+            alias, fake, **({"ACCESS_TOKEN": "bad-token-123"} if alias == "mastodon"
+                            else {"BOT_TOKEN": "1:bad-token"}))}}):
+        post = run_until_settled(approved_post(page, alias))
+    assert post.status == PostStatus.FAILED
+    assert post.last_error == {"mastodon": "The access token is invalid",
+                               "telegram": "Unauthorized"}[alias]
+    assert post.attempts.get().status_code == 401
+    assert fake.posts == []
+
+
+@pytest.mark.parametrize("network", ["mastodon"], indirect=True)
+def test_connection_refused_is_retried(page, network):
+    alias, fake = network
+    dead = fk.channel_settings(alias, fake, API_URL="http://127.0.0.1:9")  # discard port: refused
+    with override_settings(WAGTAIL_SMO={"PROVIDERS": {alias: dead}}):
+        assert delivery.deliver(approved_post(page, alias).pk) == PostStatus.SCHEDULED
+    post = SocialPost.objects.get(channel=alias)
+    assert "refused" in post.last_error
+    post = run_until_settled(post)
+    assert post.status == PostStatus.SENT and len(fake.posts) == 1
