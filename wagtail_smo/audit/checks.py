@@ -1,0 +1,208 @@
+"""The SMO checks: plain functions of (page, SocialMeta, AuditContext) yielding findings.
+
+The editor's checks panel, the "Social cards" preview and ``manage.py smo_audit`` all run this
+one list (``CHECKS``), so an editor and a CI job always see the same problems.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Callable, Iterable, Iterator
+from urllib.parse import urlsplit
+
+from django.utils.translation import gettext as _
+
+from . import limits
+from .context import AuditContext
+from .findings import Finding, Level
+from .sources import describe_source
+
+Check = Callable[..., Iterable[Finding]]
+
+# Host names that no crawler on the internet can reach.
+_LOCAL_SUFFIXES = (".localhost", ".local", ".internal", ".lan", ".home", ".test", ".invalid",
+                   ".example")
+
+
+def check_image(page, meta, context: AuditContext) -> Iterator[Finding]:
+    """No image, an unreadable image, an image that is too small or in a rejected format."""
+    source = meta.sources.get("image", "")
+    if meta.image is None:
+        if is_left_out(source):
+            yield _left_out_finding(page, source, context)
+        else:
+            yield Finding(
+                Level.ERROR, "image-missing",
+                _("No image (%(reason)s): networks show a plain link, or pick a random image.")
+                % {"reason": describe_source(page, source)},
+                _("Choose a Social image in the Social tab, or set a site default image."),
+            )
+        return
+    original = context.image(meta.image.image_id)
+    width = getattr(original, "width", None) or meta.image.width
+    height = getattr(original, "height", None) or meta.image.height
+    if width < limits.IMAGE_MIN_WIDTH or height < limits.IMAGE_MIN_HEIGHT:
+        yield Finding(
+            Level.WARNING, "image-too-small",
+            _("The image is %(w)s×%(h)s pixels: smaller than %(mw)s×%(mh)s, so networks show it "
+              "small or blurred.") % {"w": width, "h": height, "mw": limits.IMAGE_MIN_WIDTH,
+                                      "mh": limits.IMAGE_MIN_HEIGHT},
+            _("Choose an image of at least 1200×630 pixels."),
+        )
+    served = _extension(meta.image.url)
+    if served not in limits.CRAWLER_EXTENSIONS:
+        original_ext = _extension(getattr(getattr(original, "file", None), "name", "")) or served
+        yield Finding(
+            Level.ERROR, "image-format",
+            _("The card image is a %(fmt)s file: crawlers (LinkedIn, Facebook, X) reject it.")
+            % {"fmt": (original_ext or "unknown").upper()},
+            _("Upload a JPEG or PNG, or add |format-jpeg to WAGTAIL_SMO['IMAGE_FILTER']."),
+        )
+    title = " ".join(str(getattr(original, "title", "")).split())
+    if not meta.image.alt or (title and meta.image.alt == title):
+        yield Finding(
+            Level.WARNING, "image-alt-missing",
+            _("The image has no alt text: people using screen readers hear only its file title."),
+            _("Describe the image in “Social image alt text” (Social tab)."),
+        )
+
+
+def check_title(page, meta, context: AuditContext) -> Iterator[Finding]:
+    """Titles longer than the networks show, and titles shared with another live page."""
+    length = len(meta.title)
+    where = describe_source(page, meta.sources.get("title", ""))
+    if length > limits.X_TITLE_MAX:
+        yield Finding(
+            Level.WARNING, "title-too-long",
+            _("The title (%(where)s) is %(n)s characters: X cuts it after %(x)s, Facebook and "
+              "LinkedIn after %(max)s.") % {"where": where, "n": length,
+                                            "x": limits.X_TITLE_MAX, "max": limits.TITLE_MAX},
+            _("Write a Social title of at most 60 characters in the Social tab."),
+        )
+    elif length > limits.TITLE_MAX:
+        yield Finding(
+            Level.WARNING, "title-too-long",
+            _("The title (%(where)s) is %(n)s characters: Facebook and LinkedIn cut it after "
+              "%(max)s (X shows up to %(x)s).") % {"where": where, "n": length,
+                                                   "x": limits.X_TITLE_MAX,
+                                                   "max": limits.TITLE_MAX},
+            _("Write a Social title of at most 60 characters in the Social tab."),
+        )
+    shared = context.pages_sharing_title(page, meta.title)
+    if shared:
+        names = ", ".join(f"“{title}” (id {pk})" for pk, title in shared)
+        yield Finding(
+            Level.WARNING, "title-duplicate",
+            _("Another live page has the same social title: %(pages)s.") % {"pages": names},
+            _("Give this page its own Social title so that shares can be told apart."),
+        )
+
+
+def check_description(page, meta, context: AuditContext) -> Iterator[Finding]:
+    """Description missing, or outside the 50–200 characters that cards show well."""
+    if not meta.description:
+        yield Finding(
+            Level.WARNING, "description-missing",
+            _("No description: networks show only the title, or text they pick themselves."),
+            _("Write a Social description (50–200 characters) in the Social tab."),
+        )
+        return
+    length = len(meta.description)
+    where = describe_source(page, meta.sources.get("description", ""))
+    if length < limits.DESCRIPTION_MIN:
+        yield Finding(
+            Level.WARNING, "description-too-short",
+            _("The description (%(where)s) is only %(n)s characters; %(min)s–%(max)s work best.")
+            % {"where": where, "n": length, "min": limits.DESCRIPTION_MIN,
+               "max": limits.DESCRIPTION_MAX},
+            _("Write a Social description of 50–200 characters in the Social tab."),
+        )
+    elif length > limits.DESCRIPTION_MAX:
+        yield Finding(
+            Level.WARNING, "description-too-long",
+            _("The description (%(where)s) is %(n)s characters: networks cut it after about "
+              "%(max)s.") % {"where": where, "n": length, "max": limits.DESCRIPTION_MAX},
+            _("Shorten the Social description to at most 200 characters."),
+        )
+
+
+def check_routable(page, meta, context: AuditContext) -> Iterator[Finding]:
+    """A page without a public URL (outside every site's tree) cannot be shared at all."""
+    if meta.url is None:
+        yield Finding(
+            Level.ERROR, "page-not-routable",
+            _("The page has no public address (it is not under any site's home page), so it "
+              "cannot be shared."),
+            _("Move it under the site's home page, or add a site for its tree in Settings › "
+              "Sites."),
+        )
+
+
+def check_site(page, meta, context: AuditContext) -> Iterator[Finding]:
+    """The page's site must have a root URL that crawlers on the internet can reach."""
+    site = context.site_for(page)
+    if site is None:
+        return  # no site at all: check_routable reports the page
+    host = (urlsplit(site.root_url).hostname or "").lower()
+    if not is_public_host(host):
+        yield Finding(
+            Level.WARNING, "site-root-url",
+            _("The site's address %(url)s cannot be reached by the networks' crawlers, so "
+              "cards show no image or no preview at all.") % {"url": site.root_url},
+            _("Set the site's hostname in Settings › Sites to its public domain name."),
+            scope="site",
+        )
+
+
+def is_left_out(source: str) -> bool:
+    """True when the resolver found an image but had to leave it out of the tags."""
+    return "left out" in source
+
+
+def _left_out_finding(page, source: str, context: AuditContext) -> Finding:
+    """Say why the image named by ``source`` cannot be used: a missing file or its format."""
+    found_in = source.split(" (", 1)[0]
+    image = context.image_from_source(page, found_in)
+    where = describe_source(page, found_in)
+    name = getattr(getattr(image, "file", None), "name", "") or ""
+    if image is not None and name and image.file.storage.exists(name):
+        ext = _extension(name)
+        if ext not in limits.CRAWLER_EXTENSIONS:
+            return Finding(
+                Level.ERROR, "image-format",
+                _("The image (%(where)s) is a %(fmt)s file, which crawlers (LinkedIn, Facebook, "
+                  "X) reject, so cards show no image.") % {"where": where, "fmt": ext.upper()},
+                _("Upload a JPEG or PNG, or add |format-jpeg to WAGTAIL_SMO['IMAGE_FILTER']."),
+            )
+    return Finding(
+        Level.ERROR, "image-unreadable",
+        _("The image (%(where)s) cannot be read, so cards show no image.") % {"where": where},
+        _("Choose another image, or upload the file again in Images."),
+    )
+
+
+def is_public_host(host: str) -> bool:
+    """True when ``host`` looks reachable from the internet (not local, private or bare)."""
+    if not host or host == "localhost" or host.endswith(_LOCAL_SUFFIXES):
+        return False
+    try:
+        address = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return "." in host  # a bare name like "intranet" only resolves inside a network
+    return address.is_global
+
+
+def _extension(url: str) -> str:
+    path = urlsplit(url or "").path
+    name = path.rsplit("/", 1)[-1]
+    return name.rsplit(".", 1)[-1].lower() if "." in name else ""
+
+
+#: Every check, in the order their findings are shown.
+CHECKS: tuple[Check, ...] = (
+    check_routable,
+    check_site,
+    check_image,
+    check_title,
+    check_description,
+)
