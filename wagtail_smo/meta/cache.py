@@ -54,12 +54,8 @@ def cacheable(page, request) -> bool:
 
 def cache_key(page) -> str:
     """The cache key of the meta of ``page`` in its saved state."""
-    return "wagtail-smo:meta:{}:{}:{}:{}".format(
-        generation(),
-        page.pk,
-        page.latest_revision_id or 0,
-        page.last_published_at.timestamp() if page.last_published_at else 0,
-    )
+    published = page.last_published_at.timestamp() if page.last_published_at else 0
+    return f"wagtail-smo:meta:{generation()}:{page.pk}:{page.latest_revision_id or 0}:{published}"
 
 
 def request_memo(request) -> dict:

@@ -1,4 +1,4 @@
-"""JSON-LD (schema.org) of a resolved ``SocialMeta``: Article/BlogPosting, BreadcrumbList, WebSite."""
+"""JSON-LD (schema.org) of a resolved ``SocialMeta``: Article, BreadcrumbList and WebSite."""
 
 from __future__ import annotations
 

@@ -9,6 +9,7 @@ only serves caching (see ``wagtail_smo.meta.cache``).
 
 from __future__ import annotations
 
+import locale as pylocale
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, time
 from types import MappingProxyType
@@ -299,9 +300,9 @@ def _ancestor_image(ancestors):
 
     ids = [ancestor.pk for ancestor in ancestors]
     querysets = [
-        model.objects.filter(pk__in=ids, social_image__isnull=False).values_list(
-            "depth", "title", "social_image_id", "social_image_alt"
-        )
+        model.objects.filter(pk__in=ids, social_image__isnull=False)
+        .order_by()  # compound statements take no ORDER BY in their parts
+        .values_list("depth", "title", "social_image_id", "social_image_alt")
         for model in _mixin_page_models()
     ]
     if not ids or not querysets:
@@ -381,9 +382,19 @@ def _breadcrumbs(page, ancestors, site, page_url, title) -> tuple[Breadcrumb, ..
 
 
 def og_locale(code: str) -> str:
-    """An Open Graph locale ("en_US") from a language code ("en-us", "ru")."""
+    """An Open Graph locale ("en_US") from a language code ("en-us", "ru" -> "ru_RU")."""
     lang, _, region = (code or "").replace("_", "-").partition("-")
-    return f"{lang.lower()}_{region.upper()}" if region else lang.lower()
+    lang = lang.lower()
+    if not region and lang:
+        # A bare language takes the region of LANGUAGE_CODE when it is the same language,
+        # else the usual one from the C library's locale aliases ("ru" -> "ru_RU").
+        default_lang, _, default_region = settings.LANGUAGE_CODE.replace("_", "-").partition("-")
+        if default_lang.lower() == lang and default_region:
+            region = default_region
+        else:
+            normal = pylocale.normalize(lang).split(".")[0]
+            region = normal.partition("_")[2] if normal.startswith(lang + "_") else ""
+    return f"{lang}_{region.upper()}" if region else lang
 
 
 def _locale(page: Page, site_settings, language_code: str) -> tuple[str, str]:

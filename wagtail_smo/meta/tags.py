@@ -1,4 +1,4 @@
-"""The HTML head tags of a resolved ``SocialMeta``: one list used by the template tag and the API."""
+"""The head tags of a resolved ``SocialMeta``: one list for the template tag and the API."""
 
 from __future__ import annotations
 

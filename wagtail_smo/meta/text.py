@@ -1,4 +1,4 @@
-"""Text helpers of the resolver: clean plain text, text of rich text, first paragraph, shortening."""
+"""Text helpers of the resolver: clean text, text of rich text, first paragraph, shortening."""
 
 from __future__ import annotations
 
