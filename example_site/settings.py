@@ -116,6 +116,21 @@ LOGGING = {
 }
 
 # wagtail-smo. Channel secrets come from the environment, never from the database.
+# The demo's channels print posts to the console, each imitating a network's counting and
+# default template; the demo loader enables them on the demo site.
 WAGTAIL_SMO = {
-    "PROVIDERS": {},
+    "PROVIDERS": {
+        "mastodon-demo": {
+            "BACKEND": "wagtail_smo.providers.console.ConsoleProvider",
+            "OPTIONS": {"NETWORK": "mastodon"},
+        },
+        "x-demo": {
+            "BACKEND": "wagtail_smo.providers.console.ConsoleProvider",
+            "OPTIONS": {"NETWORK": "x"},
+        },
+        "linkedin-demo": {
+            "BACKEND": "wagtail_smo.providers.console.ConsoleProvider",
+            "OPTIONS": {"NETWORK": "linkedin"},
+        },
+    },
 }

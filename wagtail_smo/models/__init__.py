@@ -1,5 +1,6 @@
 """Models of wagtail-smo, split by concern; import them from here."""
 
+from .channels import SocialChannel
 from .delivery import AttemptOutcome, DeliveryAttempt
 from .mixin import SocialMetaMixin
 from .posts import OPEN_STATUSES, PostStatus, SocialPost
@@ -10,6 +11,7 @@ __all__ = [
     "DeliveryAttempt",
     "OPEN_STATUSES",
     "PostStatus",
+    "SocialChannel",
     "SocialMediaSettings",
     "SocialMetaMixin",
     "SocialPost",

@@ -78,12 +78,14 @@ def compose_post(
     source: str | None = None,
     campaign: str | None = None,
     with_image: bool | None = None,
+    tags: Iterable[str] | None = None,
 ) -> ComposedPost:
     """Compose the post of ``page`` for ``network`` ("x", "mastodon", ...).
 
     ``template`` defaults to the network's default; ``limit`` to the network's limit (shorter
     for Telegram with an image). ``source``/``campaign`` override the UTM source (default: the
-    network) and campaign. ``meta`` may pass an already resolved ``SocialMeta``.
+    network) and campaign. ``meta`` may pass an already resolved ``SocialMeta``; ``tags``
+    replaces the page's tags as the source of hashtags.
     """
     meta = meta if meta is not None else resolve(page)
     link = meta.url or ""
@@ -101,8 +103,8 @@ def compose_post(
         "author": meta.author,
         "section": meta.section,
     }
-    return fit(template or default_template(network), values, hashtags(meta.tags, max_hashtags),
-               network, limit)
+    page_tags = hashtags(meta.tags if tags is None else tags, max_hashtags)
+    return fit(template or default_template(network), values, page_tags, network, limit)
 
 
 def fit(template: str, values: dict, tags: list[str], network: str, limit: int) -> ComposedPost:

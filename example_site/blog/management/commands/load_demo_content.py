@@ -17,7 +17,8 @@ from wagtail.models import Page, Site
 
 from example_site.blog.models import BlogIndexPage, BlogPage, NewsIndexPage, NewsPage
 from example_site.home.models import HomePage
-from wagtail_smo.models import SocialMediaSettings
+from wagtail_smo.models import SocialChannel, SocialMediaSettings
+from wagtail_smo.providers import channel_aliases
 
 # (title, size, colours): drawn locally with Pillow; nothing is downloaded.
 IMAGES = {
@@ -84,6 +85,7 @@ class Command(BaseCommand):
         home = self._home(options["hostname"], options["port"])
         site = Site.objects.get(root_page=home)
         self._site_settings(site, images)
+        self._channels(site)
 
         blog = self._child(
             home,
@@ -294,6 +296,11 @@ class Command(BaseCommand):
         smo.organisation_name = "SMO Demo Ltd"
         smo.organisation_logo = images["logo"]
         smo.save()
+
+    def _channels(self, site: Site) -> None:
+        """Enable every configured channel on the demo site, so that publishing creates drafts."""
+        for alias in channel_aliases():
+            SocialChannel.objects.get_or_create(site=site, channel=alias)
 
     def _admin(self) -> None:
         user_model = get_user_model()

@@ -1,0 +1,201 @@
+"""Admin building blocks of social posts: bulk actions, dashboard panel, page panel and button."""
+
+from __future__ import annotations
+
+from django import forms
+from django.db.models import Count
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from wagtail.admin.panels import Panel
+from wagtail.admin.ui.components import Component
+from wagtail.admin.widgets import Button
+from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
+
+from ..models import PostStatus, SocialPost
+from . import workflow
+
+
+class _PostBulkAction(SnippetBulkAction):
+    """A bulk action on social posts; ``operation`` is the workflow step applied to each."""
+
+    models = [SocialPost]
+    permission = "approve"
+
+    def check_perm(self, obj):
+        return workflow.can(self.request.user, self.permission)
+
+    @classmethod
+    def execute_action(cls, objects, user=None, self=None, **kwargs):
+        done = 0
+        for post in objects:
+            try:
+                cls.operation(post, self.request.user, **kwargs)
+                done += 1
+            except workflow.WorkflowError:
+                continue  # already sent, cancelled...: left as it is and not counted
+        return done, 0
+
+
+class ApproveBulkAction(_PostBulkAction):
+    """Approve every selected draft."""
+
+    display_name = gettext_lazy("Approve")
+    action_type = "approve"
+    aria_label = gettext_lazy("Approve selected social posts")
+    template_name = "wagtail_smo/posts/bulk_approve.html"
+    action_priority = 20
+    operation = staticmethod(workflow.approve)
+
+    def get_success_message(self, num_parent_objects, num_child_objects):
+        return ngettext("%(count)d post approved.", "%(count)d posts approved.",
+                        num_parent_objects) % {"count": num_parent_objects}
+
+
+class ScheduleForm(forms.Form):
+    """The time for a bulk schedule: the first post at ``start``, the next ones spaced out."""
+
+    start = forms.DateTimeField(
+        label=gettext_lazy("First post at"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
+    )
+    interval_minutes = forms.IntegerField(
+        label=gettext_lazy("Minutes between posts"), min_value=0, initial=60,
+        help_text=gettext_lazy("0 sends them all at the same time."),
+    )
+
+    def clean_start(self):
+        start = self.cleaned_data["start"]
+        try:
+            workflow.validate_schedule_time(start)
+        except workflow.WorkflowError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        return start
+
+
+class ScheduleBulkAction(_PostBulkAction):
+    """Schedule every selected post, spaced out from a start time."""
+
+    display_name = gettext_lazy("Schedule")
+    action_type = "schedule"
+    aria_label = gettext_lazy("Schedule selected social posts")
+    template_name = "wagtail_smo/posts/bulk_schedule.html"
+    action_priority = 30
+    form_class = ScheduleForm
+
+    def get_execution_context(self):
+        return {
+            **super().get_execution_context(),
+            "start": self.cleaned_form.cleaned_data["start"],
+            "interval": self.cleaned_form.cleaned_data["interval_minutes"],
+        }
+
+    @classmethod
+    def execute_action(cls, objects, user=None, self=None, start=None, interval=0, **kwargs):
+        from datetime import timedelta
+
+        done = 0
+        for post in objects:
+            try:
+                workflow.schedule(post, start + timedelta(minutes=interval * done),
+                                  self.request.user)
+                done += 1
+            except workflow.WorkflowError:
+                continue
+        return done, 0
+
+    def get_success_message(self, num_parent_objects, num_child_objects):
+        return ngettext("%(count)d post scheduled.", "%(count)d posts scheduled.",
+                        num_parent_objects) % {"count": num_parent_objects}
+
+
+class SocialPostsDashboardPanel(Component):
+    """Admin home: drafts awaiting approval and failed posts, for people who handle posts."""
+
+    name = "smo_social_posts"
+    order = 150
+    template_name = "wagtail_smo/posts/dashboard_panel.html"
+
+    def __init__(self, user):
+        self.user = user
+
+    def get_context_data(self, parent_context=None):
+        counts = dict(
+            SocialPost.objects.filter(status__in=[PostStatus.DRAFT, PostStatus.FAILED])
+            .values_list("status").annotate(n=Count("pk")).values_list("status", "n")
+        )
+        listing = reverse("wagtail_smo_posts:list")
+        return {
+            "drafts": counts.get(PostStatus.DRAFT, 0),
+            "failed": counts.get(PostStatus.FAILED, 0),
+            "drafts_url": f"{listing}?status={PostStatus.DRAFT}",
+            "failed_url": f"{listing}?status={PostStatus.FAILED}",
+            "calendar_url": reverse("wagtail_smo_posts:calendar"),
+            "recent_failures": SocialPost.objects.filter(status=PostStatus.FAILED)
+            .select_related("page").order_by("-updated_at")[:5],
+        }
+
+
+def dashboard_panels(request, panels) -> None:
+    """``construct_homepage_panels``: add the posts panel for users who may change posts."""
+    if workflow.can(request.user, "change"):
+        panels.append(SocialPostsDashboardPanel(request.user))
+
+
+def page_posts_summary(page) -> str:
+    """"2 drafts, 1 sent": the states of a page's posts."""
+    counts = dict(
+        SocialPost.objects.filter(page=page).values_list("status")
+        .annotate(n=Count("pk")).values_list("status", "n")
+    )
+    labels = dict(PostStatus.choices)
+    return ", ".join(f"{n} {labels[status].lower()}" for status, n in sorted(counts.items()))
+
+
+def page_header_buttons(page, user, view_name, next_url=None):
+    """``register_page_header_buttons``: "Social posts (2 drafts)" in the page editor's header."""
+    if view_name != "edit" or not workflow.can(user, "change"):
+        return
+    summary = page_posts_summary(page)
+    label = _("Social posts (%(summary)s)") % {"summary": summary} if summary else _(
+        "Social posts (none)"
+    )
+    yield Button(
+        label, f"{reverse('wagtail_smo_posts:list')}?page_id={page.pk}", icon_name="comment",
+        priority=80,
+    )
+
+
+class SocialPostsPanel(Panel):
+    """Read-only list of the page's social posts and their states, for the page editor.
+
+    Add it to a page's panels, e.g. ``promote_panels = [..., SocialPostsPanel()]``.
+    """
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("heading", gettext_lazy("Social posts"))
+        super().__init__(*args, **kwargs)
+
+    class BoundPanel(Panel.BoundPanel):
+        template_name = "wagtail_smo/posts/page_panel.html"
+
+        def get_context_data(self, parent_context=None):
+            context = super().get_context_data(parent_context)
+            page = self.instance
+            context["posts"] = (
+                SocialPost.objects.filter(page=page).order_by("-created_at")[:20]
+                if page and page.pk else []
+            )
+            context["can_view"] = workflow.can(self.request.user, "change")
+            return context
+
+
+def calendar_menu_item():
+    """``register_admin_menu_item``: "Social calendar", next to "Social posts"."""
+    from wagtail.admin.menu import MenuItem
+
+    return MenuItem(
+        gettext_lazy("Social calendar"), reverse("wagtail_smo_posts:calendar"),
+        icon_name="date", order=251,
+    )

@@ -1,0 +1,57 @@
+"""Admin of per-site channel settings (Settings → Social channels)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.ui.tables import BooleanColumn, Column, TitleColumn
+from wagtail.admin.viewsets.model import ModelViewSet
+
+from ..models import SocialChannel
+from ..providers import channel_aliases, channel_network
+from .message_templates import default_template
+
+
+class SocialChannelForm(WagtailAdminModelForm):
+    """Channel choices come from settings; the template field shows the network's default."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(alias, f"{alias} ({channel_network(alias)})") for alias in channel_aliases()]
+        self.fields["channel"].widget = forms.Select(choices=[("", "---------"), *choices])
+        alias = self.instance.channel if self.instance.pk else None
+        if alias in channel_aliases():
+            self.fields["message_template"].widget.attrs["placeholder"] = default_template(
+                channel_network(alias)
+            )
+
+    class Meta:
+        model = SocialChannel
+        fields = [
+            "site", "channel", "enabled", "message_template", "max_hashtags", "fixed_hashtags",
+            "utm_enabled", "utm_campaign", "auto_approve",
+        ]
+
+
+class SocialChannelViewSet(ModelViewSet):
+    """Which channels each site posts to, with their template, hashtag and UTM rules."""
+
+    model = SocialChannel
+    icon = "comment"
+    menu_label = gettext_lazy("Social channels")
+    add_to_settings_menu = True
+    url_prefix = "social-channels"
+    name = "wagtail_smo_channels"
+    list_filter = ["site", "enabled", "auto_approve"]
+    list_display = [
+        TitleColumn("channel", label=gettext_lazy("Channel"),
+                    url_name="wagtail_smo_channels:edit"),
+        Column("site", label=gettext_lazy("Site")),
+        BooleanColumn("enabled", label=gettext_lazy("Enabled")),
+        BooleanColumn("auto_approve", label=gettext_lazy("Approves automatically")),
+    ]
+
+    def get_form_class(self, for_update=False):
+        """The channel form (choices from settings, default template as placeholder)."""
+        return SocialChannelForm

@@ -1,0 +1,140 @@
+"""Post drafts created when a page is published: one per channel enabled on the page's site.
+
+``page_published`` fires for the Publish button, scheduled publishing, workflow approval, bulk
+publish, the API and ``revision.publish()``. The handler does nothing but register the real work
+for after the transaction commits, so a rolled-back publish creates nothing and a workflow
+approval (run inside ``transaction.atomic``) only creates drafts once it is final.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import partial
+
+from django.db import transaction
+from django.utils import timezone
+from wagtail.log_actions import log
+from wagtail.models import Page
+
+from ..meta import resolve
+from ..models import OPEN_STATUSES, PostStatus, SocialChannel, SocialPost
+from .compose import ComposedPost, compose_post
+from .counting import network_limit
+
+logger = logging.getLogger("wagtail_smo")
+
+
+def on_page_published(sender, instance, revision=None, **kwargs) -> None:
+    """``page_published`` receiver: schedule draft creation for after the commit."""
+    if not instance.live or getattr(instance, "alias_of_id", None):
+        return  # a page only *scheduled* to go live, or an alias: nothing is shared yet
+    if not wants_drafts(instance):
+        return
+    revision_id = revision.pk if revision is not None else None
+    transaction.on_commit(partial(create_drafts_for, instance.pk, revision_id))
+
+
+def wants_drafts(page) -> bool:
+    """True if the page type opts in and the page's "share when published" switch is on."""
+    if not getattr(type(page), "smo_post_drafts", True):
+        return False
+    return bool(getattr(page, "share_when_published", False))
+
+
+def create_drafts_for(page_id: int, revision_id: int | None = None) -> list[SocialPost]:
+    """Create the drafts of a published page (by id); safe to call twice or concurrently."""
+    page = Page.objects.filter(pk=page_id).first()
+    if page is None:
+        return []
+    return create_drafts(page.specific, revision_id=revision_id)
+
+
+def create_drafts(page, *, revision_id: int | None = None) -> list[SocialPost]:
+    """One draft per enabled channel of the page's site that has no open post for the page.
+
+    Nothing for a page that is not live, is under a view restriction, or whose switch is off.
+    Returns the posts created. The "share when published" switch is turned off afterwards, so
+    that the next publish re-shares only when an editor ticks it again.
+    """
+    if not page.live or not wants_drafts(page) or page.get_view_restrictions().exists():
+        return []
+    site = page.get_site()
+    channels = list(SocialChannel.objects.enabled_for_site(site)) if site else []
+    if not channels:
+        return []
+    open_channels = set(
+        SocialPost.objects.filter(page=page, status__in=OPEN_STATUSES)
+        .values_list("channel", flat=True)
+    )
+    channels = [c for c in channels if c.channel not in open_channels]
+    if not channels:
+        return []  # republished: every channel already has its open post
+    revision_id = revision_id or page.live_revision_id
+    meta = resolve(page)
+    image_id = meta.image.image_id if meta.image else None
+    user_id = _revision_user_id(revision_id)
+    started = timezone.now()
+    posts = [
+        SocialPost(
+            page=page, revision_id=revision_id, site=site, channel=channel.channel,
+            text=composed.text, link=composed.link, image_id=image_id, created_by_id=user_id,
+            status=PostStatus.APPROVED if channel.auto_approve else PostStatus.DRAFT,
+        )
+        for channel in channels
+        for composed in [compose_for_channel(page, channel, meta=meta)]
+    ]
+    # The partial unique index (one open post per page and channel) drops the rows of channels
+    # that a concurrent publish has just given an open post.
+    SocialPost.objects.bulk_create(posts, ignore_conflicts=True)
+    created = list(
+        SocialPost.objects.filter(
+            page=page, channel__in=[c.channel for c in channels], created_at__gte=started,
+            status__in=OPEN_STATUSES,
+        )
+    )
+    for post in created:
+        log(post, "wagtail_smo.post.create", user=None, data={"channel": post.channel})
+    _switch_off_sharing(page)
+    auto = {c.channel for c in channels if c.auto_approve}
+    for post in created:
+        if post.channel in auto and post.status == PostStatus.APPROVED:
+            from ..delivery import queue_post
+
+            queue_post(post)
+    return created
+
+
+def compose_for_channel(page, channel: SocialChannel, *, meta=None, image=None) -> ComposedPost:
+    """Compose ``page``'s post with a channel's template, hashtag, UTM and length rules."""
+    meta = meta if meta is not None else resolve(page)
+    with_image = (meta.image is not None) if image is None else bool(image)
+    return compose_post(
+        page, channel.network,
+        template=channel.effective_template(),
+        utm=channel.utm_enabled,
+        max_hashtags=channel.max_hashtags,
+        limit=network_limit(channel.network, options=channel.options, with_image=with_image),
+        meta=meta,
+        source=channel.network,
+        campaign=channel.utm_campaign or None,
+        tags=channel.hashtag_sources(meta.tags),
+    )
+
+
+def _revision_user_id(revision_id: int | None) -> int | None:
+    if revision_id is None:
+        return None
+    from wagtail.models import Revision
+
+    return Revision.objects.filter(pk=revision_id).values_list("user_id", flat=True).first()
+
+
+def _switch_off_sharing(page) -> None:
+    """Untick "share when published" on the page and in its latest revision (the editor form)."""
+    model = type(page)
+    model.objects.filter(pk=page.pk).update(share_when_published=False)
+    page.share_when_published = False
+    revision = page.latest_revision
+    if revision is not None and revision.content.get("share_when_published"):
+        revision.content["share_when_published"] = False
+        revision.save(update_fields=["content"])

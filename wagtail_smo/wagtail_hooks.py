@@ -1,0 +1,28 @@
+"""Admin registration of wagtail-smo: declarative, the implementations live in each area."""
+
+from wagtail import hooks
+from wagtail.snippets.models import register_snippet
+
+# --- posts: social posts viewset, channels, calendar, bulk actions, dashboard, history ---
+from .posts import admin_ui as posts_admin
+from .posts.channel_views import SocialChannelViewSet
+from .posts.views import SocialPostViewSet
+from .posts.workflow import LOG_ACTIONS as POST_LOG_ACTIONS
+
+register_snippet(SocialPostViewSet)
+hooks.register("register_bulk_action", posts_admin.ApproveBulkAction)
+hooks.register("register_bulk_action", posts_admin.ScheduleBulkAction)
+hooks.register("construct_homepage_panels", posts_admin.dashboard_panels)
+hooks.register("register_page_header_buttons", posts_admin.page_header_buttons)
+hooks.register("register_admin_menu_item", posts_admin.calendar_menu_item)
+
+
+@hooks.register("register_admin_viewset")
+def register_channel_viewset():
+    return SocialChannelViewSet()
+
+
+@hooks.register("register_log_actions")
+def register_post_log_actions(actions):
+    for action, (label, message) in POST_LOG_ACTIONS.items():
+        actions.register_action(action, label, message)
