@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core import checks
 
 from .conf import DEFAULTS
+from .providers.checks import check_providers
 from .share.checks import check_share_networks
 
 
@@ -28,3 +29,6 @@ def check_settings_keys(app_configs, **kwargs) -> list[checks.CheckMessage]:
 
 # Unknown share-button network names (wagtail_smo.E020/E021).
 checks.register(check_share_networks)
+
+# Channels in WAGTAIL_SMO["PROVIDERS"]: bad path, missing credentials, unknown option (E1xx).
+checks.register(check_providers)
