@@ -1,0 +1,1 @@
+"""Editor experience: the Social tab with live counters, the "Social cards" preview, checks."""
