@@ -47,6 +47,8 @@ def hashtags(tags: Iterable[str], max_count: int | None = None) -> list[str]:
     """
     result: list[str] = []
     seen: set[str] = set()
+    if max_count is not None and max_count <= 0:
+        return result
     for tag in tags:
         words = [w for w in _NOT_HASHTAG_CHARS.split(str(tag).lstrip("#")) if w]
         if not words:

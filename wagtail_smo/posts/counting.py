@@ -97,10 +97,8 @@ def _count(text: str, counter: str) -> int:
 
 
 def _x_weight(grapheme: str) -> int:
-    # A whole emoji sequence (ZWJ, skin tone, flag) weighs 2; a lone text-style symbol such as
-    # "©" keeps the weight of its code point.
-    if _EMOJI_RE.search(grapheme) and (len(grapheme) > 1 or not _x_light(ord(grapheme))):
-        return 2
+    if _EMOJI_RE.search(grapheme):
+        return 2  # a whole emoji sequence (ZWJ, skin tone, flag, even "©") weighs 2
     return sum(1 if _x_light(ord(char)) else 2 for char in grapheme)
 
 
