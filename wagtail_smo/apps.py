@@ -19,3 +19,6 @@ class WagtailSmoConfig(AppConfig):
         from .meta.cache import connect_signals
 
         connect_signals()  # cached social meta is invalidated by page, image and settings changes
+        from .feeds.changes import connect_signals as connect_feed_signals
+
+        connect_feed_signals()  # feeds: Last-Modified stamp, frontend-cache purge, WebSub ping

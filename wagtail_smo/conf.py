@@ -57,6 +57,17 @@ DEFAULTS: dict[str, Any] = {
         "BACKOFF_MAX_SECONDS": 3600,
         "STUCK_AFTER_SECONDS": 600,  # a post "sending" longer than this is reconciled
     },
+    # RSS 2.0 / Atom 1.0 / JSON Feed 1.1 per site and per section (see docs/feeds.md).
+    "FEEDS": {
+        "PAGE_TYPES": [],  # ["app_label.Model", ...]; empty: models whose smo_og_type is "article"
+        "LIMIT": 50,  # items per feed (smo_export uses it too, so static files match the site)
+        "FULL_CONTENT": False,  # add the rendered body (absolute links and images) to each item
+        "UTM": False,  # tag item links with utm_medium=rss through the UTM builder
+        "UTM_SOURCE": "feed",
+        "CACHE_MAX_AGE": 600,  # Cache-Control max-age of feed responses, in seconds
+        "WEBSUB_HUB": "",  # e.g. "https://pubsubhubbub.appspot.com/": hub link + ping on publish
+        "PURGE_ON_PUBLISH": True,  # purge feed URLs through wagtail.contrib.frontend_cache
+    },
     # UTM tagging of shared links; "{slug}", "{network}" and "{site}" are filled in.
     "UTM": {
         "ENABLED": True,

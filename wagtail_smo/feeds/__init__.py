@@ -1,0 +1,14 @@
+"""Feeds: RSS 2.0, Atom 1.0 and JSON Feed 1.1 per site and per section (docs/feeds.md).
+
+Public interface used by other parts of wagtail-smo:
+
+- ``feed_links_for(page, request=None)`` -> list of ``FeedLink`` (title, url, mime_type, kind,
+  scope), used by ``{% feed_links %}`` and by share's subscribe links;
+- ``visible_pages(queryset)``: the pages the public may see (live, no view restriction, not
+  excluded from feeds), reused by exports.
+"""
+
+from .pages import visible_pages
+from .render import FeedLink, build_feed, feed_links_for, feed_url
+
+__all__ = ["FeedLink", "build_feed", "feed_links_for", "feed_url", "visible_pages"]

@@ -18,3 +18,8 @@ for _name, _function in share_tags.INCLUSION_TAGS.items():
     register.inclusion_tag(f"wagtail_smo/share/{_name}.html", takes_context=True, name=_name)(
         _function
     )
+
+# {% feed_links [page] %}: autodiscovery links of the section's and the site's feeds (docs/feeds.md).
+from ..feeds.tags import feed_links  # noqa: E402
+
+register.inclusion_tag("wagtail_smo/feed_links.html", takes_context=True)(feed_links)

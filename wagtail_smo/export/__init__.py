@@ -1,0 +1,92 @@
+"""Bulk export of the pages the public may see: feeds, CSV, JSON and scheduler formats.
+
+``export(out, fmt, ...)`` is what ``manage.py smo_export`` runs; see docs/export.md. Feed formats
+go through the same builder as the live feeds, so a static file equals the served feed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+from datetime import datetime
+from typing import TextIO
+
+from django.db.models import QuerySet
+from wagtail.models import Page, Site
+
+from ..feeds.items import iter_items
+from ..feeds.pages import item_pages
+from ..feeds.render import build_feed
+from .writers import SCHEDULER_FORMATS, WRITERS, ExportOptions, Schedule
+
+#: ``--format`` values: feed formats map to the feed kinds of ``wagtail_smo.feeds``.
+FEED_FORMATS = {"rss": "rss", "atom": "atom", "jsonfeed": "json"}
+FORMATS = [*FEED_FORMATS, *WRITERS]
+
+__all__ = [
+    "FEED_FORMATS", "FORMATS", "SCHEDULER_FORMATS", "ExportOptions", "Schedule", "export",
+    "select_pages",
+]
+
+
+def select_pages(
+    site: Site,
+    section: Page | None = None,
+    *,
+    models: Iterable[type[Page]] | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    locale=None,
+) -> QuerySet:
+    """Visible pages of a site or section, newest first, narrowed by type, dates and locale.
+
+    ``since``/``until`` apply to the first publication date (``until`` excluded).
+    """
+    queryset = item_pages(site, section, list(models) if models else None)
+    if since is not None:
+        queryset = queryset.filter(first_published_at__gte=since)
+    if until is not None:
+        queryset = queryset.filter(first_published_at__lt=until)
+    if locale is not None:
+        queryset = queryset.filter(locale=locale)
+    return queryset
+
+
+def export(
+    out: TextIO,
+    fmt: str,
+    site: Site,
+    section: Page | None,
+    pages: QuerySet,
+    *,
+    limit: int | None = None,
+    options: ExportOptions | None = None,
+    progress=None,
+) -> int | None:
+    """Write ``pages`` to ``out`` in format ``fmt``; returns the number of rows (None for feeds).
+
+    ``limit`` of None means the feed limit for feed formats and no limit otherwise; 0 means no
+    limit. ``progress`` is called once per page written (e.g. a progress bar's ``update``).
+    """
+    options = options or ExportOptions()
+    if fmt in FEED_FORMATS:
+        kind = FEED_FORMATS[fmt]
+        feed = build_feed(site, section, kind, pages=pages, limit=limit, utm=options.utm)
+        if progress is not None:
+            feed.entries = _counting(feed.entries, progress)
+        feed.write(out, "utf-8")
+        return None
+    if options.utm is None:  # exports tag links unless told not to (WAGTAIL_SMO["UTM"] decides)
+        options = replace(options, utm=True)
+    if limit:
+        pages = pages[:limit]
+    items = iter_items(pages.iterator(chunk_size=2000), utm=False, utm_medium="export")
+    if progress is not None:
+        items = _counting(items, progress)
+    return WRITERS[fmt](items, out, options)
+
+
+def _counting(items, progress):
+    for item in items:
+        yield item
+        progress(1)

@@ -1,0 +1,112 @@
+"""What happens to feeds when pages change: a change stamp, cache purges and WebSub pings.
+
+``page_published`` is the one signal for publishing (the admin, scheduled publishing, workflows,
+the API); it also fires when a page is only scheduled, hence the ``instance.live`` guard.
+Unpublishing and view restrictions change feeds too (a page leaves them), so they bump the stamp
+and purge as well: a cached feed must not keep showing a page that is no longer public.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from wagtail.models import Page, Site
+
+from ..conf import smo_settings
+from .pages import is_section
+from .render import FEED_FILES, feed_url
+
+logger = logging.getLogger("wagtail_smo")
+CHANGED_KEY = "wagtail-smo:feeds-changed"
+
+
+def feeds_changed_at() -> datetime | None:
+    """When a page last left or entered the feeds (publish, unpublish, view restriction)."""
+    value = cache.get(CHANGED_KEY)
+    return datetime.fromtimestamp(value, tz=UTC) if value else None
+
+
+def mark_feeds_changed() -> None:
+    """Record that feed contents changed now (feeds' Last-Modified is at least this)."""
+    cache.set(CHANGED_KEY, datetime.now(tz=UTC).timestamp(), None)
+
+
+def affected_feed_urls(page: Page) -> list[str]:
+    """Absolute URLs of every feed that lists ``page``: the site's and each enclosing section's."""
+    site = page.get_site()
+    if site is None:
+        return []
+    sections: list[Page | None] = [None]
+    ancestors = page.get_ancestors(inclusive=True).filter(depth__gt=site.root_page.depth)
+    sections += [p for p in ancestors if is_section(p)]
+    urls = []
+    for section in dict.fromkeys(sections):
+        for kind in FEED_FILES:
+            url = feed_url(site, section, kind)
+            if url:
+                urls.append(url)
+    return urls
+
+
+def on_page_published(sender, instance: Page, **kwargs) -> None:
+    """``page_published`` receiver: purge and ping once the transaction commits."""
+    if not instance.live:  # only scheduled, not published yet
+        return
+    _feeds_changed(instance)
+
+
+def on_page_unpublished(sender, instance: Page, **kwargs) -> None:
+    """``page_unpublished`` receiver: the page leaves the feeds; purge cached copies."""
+    _feeds_changed(instance)
+
+
+def on_view_restriction_changed(sender, instance, **kwargs) -> None:
+    """A view restriction added or removed changes what the feeds may list."""
+    mark_feeds_changed()
+    if getattr(instance, "page_id", None):
+        _feeds_changed(instance.page)
+
+
+def _feeds_changed(page: Page) -> None:
+    mark_feeds_changed()
+    urls = affected_feed_urls(page)
+    if urls:
+        transaction.on_commit(lambda: _after_commit(urls))
+
+
+def _after_commit(urls: list[str]) -> None:
+    config = smo_settings.FEEDS
+    # Purge only where the site uses wagtail.contrib.frontend_cache (it has backends configured).
+    if config["PURGE_ON_PUBLISH"] and getattr(settings, "WAGTAILFRONTENDCACHE", None):
+        from wagtail.contrib.frontend_cache.utils import PurgeBatch
+
+        batch = PurgeBatch()
+        batch.add_urls(urls)
+        batch.purge()
+    if config["WEBSUB_HUB"]:
+        from .tasks import ping_websub
+
+        ping_websub.enqueue(config["WEBSUB_HUB"], urls)
+
+
+def connect_signals() -> None:
+    """Connect the receivers (called from ``WagtailSmoConfig.ready``)."""
+    from django.db.models.signals import post_delete, post_save
+    from wagtail.models import PageViewRestriction
+    from wagtail.signals import page_published, page_unpublished
+
+    page_published.connect(on_page_published, dispatch_uid="wagtail_smo_feeds_published")
+    page_unpublished.connect(on_page_unpublished, dispatch_uid="wagtail_smo_feeds_unpublished")
+    for signal in (post_save, post_delete):
+        signal.connect(
+            on_view_restriction_changed,
+            sender=PageViewRestriction,
+            dispatch_uid=f"wagtail_smo_feeds_restriction_{id(signal)}",
+        )
+    # Sites moving or renaming change every feed URL and title.
+    post_save.connect(lambda **kw: mark_feeds_changed(), sender=Site, weak=False,
+                      dispatch_uid="wagtail_smo_feeds_site")

@@ -1,0 +1,201 @@
+"""Feed and export items: the resolver's values of each page, fetched in constant-size batches.
+
+Pages are read in chunks: each chunk loads the concrete page rows with their image foreign keys
+and tags in a fixed number of queries, then every value comes from ``wagtail_smo.meta.resolve``.
+Memory stays flat over any number of pages because only one chunk is held at a time.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from itertools import islice
+
+from django.core.cache import cache
+from django.db.models import ForeignKey
+from django.utils import timezone
+from wagtail.images import get_image_model
+from wagtail.models import Page, Site
+
+from ..conf import smo_settings
+from ..meta import SocialImage, SocialMeta, resolve
+from ..share.utm import build_utm_url
+
+CHUNK_SIZE = 200
+# XML 1.0 forbids these; feeds must stay well-formed whatever an editor pasted.
+_XML_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+_RELATIVE_ATTR = re.compile(r"""(\s(?:href|src)=)(["'])(/(?!/)[^"']*)\2""")
+
+
+@dataclass(frozen=True)
+class FeedItem:
+    """One page as a feed entry or export row; values come from the resolver (``meta``)."""
+
+    meta: SocialMeta
+    page: Page
+    site: Site | None
+    link: str
+    guid: str
+    published: datetime | None
+    updated: datetime | None
+    image_length: int | None = None
+    content_html: str | None = None
+
+    @property
+    def image(self) -> SocialImage | None:
+        """The resolved social image (crawler-safe rendition) or None."""
+        return self.meta.image
+
+
+def xml_safe(text: str | None) -> str:
+    """``text`` without the characters XML 1.0 cannot carry (control characters, U+FFFE/F)."""
+    return _XML_FORBIDDEN.sub("", text or "")
+
+
+def aware(value: datetime | None) -> datetime | None:
+    """A timezone-aware datetime (naive dates from DateFields are in the current time zone)."""
+    if value is not None and timezone.is_naive(value):
+        return timezone.make_aware(value, timezone.get_current_timezone())
+    return value
+
+
+def page_guid(page: Page, site: Site | None) -> str:
+    """A stable tag: URI for a page: survives slug changes and moves (RFC 4151)."""
+    host = site.hostname if site else "localhost"
+    first = page.first_published_at or page.last_published_at
+    day = first.strftime("%Y-%m-%d") if first else "2000-01-01"
+    return f"tag:{host},{day}:page:{page.pk}"
+
+
+def iter_items(
+    pages: Iterable[Page],
+    *,
+    request=None,
+    utm: bool = False,
+    utm_source: str = "feed",
+    utm_medium: str = "rss",
+    full_content: bool = False,
+    chunk_size: int = CHUNK_SIZE,
+) -> Iterator[FeedItem]:
+    """Yield a ``FeedItem`` per page of ``pages`` (base or specific pages), in order."""
+    iterator = iter(pages)
+    sites: dict[int, Site | None] = {}  # a feed or export reads few sites: fetch each once
+    while chunk := list(islice(iterator, chunk_size)):
+        resolved = [(page, resolve(page, request)) for page in _load_specific(chunk)]
+        lengths = _image_lengths([meta for _page, meta in resolved])
+        for page, meta in resolved:
+            site = _site_of(page, request, sites)
+            link = meta.url or ""
+            if utm and link:
+                link = build_utm_url(link, utm_source, medium=utm_medium, page=page)
+            yield FeedItem(
+                meta=meta,
+                page=page,
+                site=site,
+                link=link,
+                guid=page_guid(page, site),
+                published=aware(meta.published_time),
+                updated=aware(meta.modified_time or meta.published_time),
+                image_length=lengths.get(meta.image.url) if meta.image else None,
+                content_html=full_html(page, site) if full_content else None,
+            )
+
+
+def _site_of(page: Page, request, sites: dict) -> Site | None:
+    # Wagtail caches the site root paths; only the Site row itself needs a query, once per site.
+    parts = page.get_url_parts(request)
+    if not parts:
+        return None
+    site_id = parts[0]
+    if site_id not in sites:
+        sites[site_id] = Site.objects.filter(pk=site_id).select_related("root_page").first()
+    return sites[site_id]
+
+
+def _load_specific(chunk: list[Page]) -> list[Page]:
+    """The specific pages of ``chunk`` in order, with image FKs and tags fetched per model."""
+    by_model: dict[type, list[int]] = {}
+    for page in chunk:
+        model = page.specific_class or type(page)
+        by_model.setdefault(model, []).append(page.pk)
+    loaded: dict[int, Page] = {}
+    for model, ids in by_model.items():
+        queryset = model.objects.filter(pk__in=ids)
+        related = _image_fks(model)
+        if related:
+            queryset = queryset.select_related(*related)
+        tags = getattr(model, "smo_tags_field", None)
+        if tags and hasattr(model, tags):
+            queryset = queryset.prefetch_related(tags)
+        loaded.update((page.pk, page) for page in queryset)
+    return [loaded[page.pk] for page in chunk if page.pk in loaded]
+
+
+def _image_fks(model) -> list[str]:
+    image_model = get_image_model()
+    names = ["social_image", *getattr(model, "smo_image_fields", [])]
+    result = []
+    for name in dict.fromkeys(names):
+        field = next((f for f in model._meta.get_fields() if f.name == name), None)
+        if isinstance(field, ForeignKey) and field.related_model is image_model:
+            result.append(name)
+    return result
+
+
+def _image_lengths(metas: list[SocialMeta]) -> dict[str, int]:
+    """Byte length of each resolved social image, keyed by its absolute URL.
+
+    One query per chunk finds the rendition files; sizes are cached since a rendition file never
+    changes (its name carries the filter and a hash).
+    """
+    urls = {m.image.url: m.image.image_id for m in metas if m.image and m.image.image_id}
+    lengths: dict[str, int] = {}
+    if not urls:
+        return lengths
+    rendition_model = get_image_model().get_rendition_model()
+    renditions = rendition_model.objects.filter(
+        image_id__in=set(urls.values()), filter_spec=smo_settings.IMAGE_FILTER
+    ).only("file", "image_id")
+    by_path = {rendition.url: rendition for rendition in renditions}
+    for url in urls:
+        for path, rendition in by_path.items():
+            if url.endswith(path):
+                size = file_size(rendition.file)
+                if size is not None:
+                    lengths[url] = size
+                break
+    return lengths
+
+
+def file_size(file) -> int | None:
+    """Size in bytes of a stored file, cached by name; None when the file is missing."""
+    key = f"wagtail-smo:file-size:{file.name}"
+    size = cache.get(key)
+    if size is None:
+        try:
+            size = file.storage.size(file.name)
+        except Exception:  # missing file or storage error: leave the length out
+            return None
+        cache.set(key, size, None)
+    return size
+
+
+def full_html(page: Page, site: Site | None) -> str:
+    """The rendered body fields of ``page`` with absolute links and image URLs."""
+    parts = []
+    for name in getattr(page, "smo_body_fields", []):
+        value = getattr(page, name, None)
+        if value is None:
+            continue
+        if isinstance(value, str):
+            from wagtail.rich_text import expand_db_html
+
+            value = expand_db_html(value)
+        parts.append(str(value))
+    html = "\n".join(parts)
+    if site is not None:
+        root = site.root_url.rstrip("/")
+        html = _RELATIVE_ATTR.sub(lambda m: f"{m[1]}{m[2]}{root}{m[3]}{m[2]}", html)
+    return xml_safe(html)
