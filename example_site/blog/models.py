@@ -11,6 +11,7 @@ from wagtail.images.blocks import ImageChooserBlock
 from wagtail.models import Page
 from wagtail.search import index
 
+from wagtail_smo.editor.panels import social_edit_handler
 from wagtail_smo.models import SocialMetaMixin
 
 
@@ -22,6 +23,7 @@ class SectionIndexPage(SocialMetaMixin, Page):
     smo_description_fields = ["intro"]
     smo_body_fields = []
     content_panels = Page.content_panels + [FieldPanel("intro")]
+    edit_handler = social_edit_handler(content_panels)
 
     class Meta:
         abstract = True
@@ -88,6 +90,7 @@ class BlogPage(SocialMetaMixin, Page):
         FieldPanel("date"),
         FieldPanel("tags"),
     ]
+    edit_handler = social_edit_handler(content_panels)
 
 
 class NewsPage(SocialMetaMixin, Page):
@@ -107,3 +110,4 @@ class NewsPage(SocialMetaMixin, Page):
         FieldPanel("body"),
         FieldPanel("tags"),
     ]
+    edit_handler = social_edit_handler(content_panels)

@@ -2,6 +2,7 @@ from django.db import models
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page
 
+from wagtail_smo.editor.panels import social_edit_handler
 from wagtail_smo.models import SocialMetaMixin
 
 
@@ -14,6 +15,7 @@ class HomePage(SocialMetaMixin, Page):
     smo_body_fields = []
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
+    edit_handler = social_edit_handler(content_panels)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -6,9 +6,6 @@ from django.db import models
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
-from ..audit import audit_page
-from .cards import build_cards, source_lines
-
 #: Name of the preview mode (``?mode=`` in Wagtail's preview URLs).
 SOCIAL_PREVIEW_MODE = "smo-social-cards"
 TEMPLATE = "wagtail_smo/preview/social_cards.html"
@@ -37,6 +34,10 @@ class SocialPreviewMixin(models.Model):
 
 def render_social_cards(page, request) -> TemplateResponse:
     """The social cards of ``page`` (usually the unsaved preview object) with checks and sources."""
+    # Imported here: models import this module, and the audit imports models.
+    from ..audit import audit_page
+    from .cards import build_cards, source_lines
+
     result = audit_page(page, request)
     site = page.get_site() if page.path else None
     meta = result.meta

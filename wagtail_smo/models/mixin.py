@@ -9,9 +9,10 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.api import APIField
 
 from ..api.fields import SocialMetaAPIField
+from ..editor.preview import SocialPreviewMixin
 
 
-class SocialMetaMixin(models.Model):
+class SocialMetaMixin(SocialPreviewMixin, models.Model):
     """Optional per-page overrides read by the social resolver.
 
     Add it before ``Page``::
