@@ -400,10 +400,12 @@ def og_locale(code: str) -> str:
 def _locale(page: Page, site_settings, language_code: str) -> tuple[str, str]:
     if site_settings and site_settings.locale:
         return og_locale(site_settings.locale), "site settings"
-    code = getattr(getattr(page, "locale", None), "language_code", "") or language_code
-    if getattr(settings, "WAGTAIL_I18N_ENABLED", False) and code:
-        return og_locale(code), "page locale"
-    return og_locale(code or settings.LANGUAGE_CODE), "LANGUAGE_CODE"
+    if getattr(settings, "WAGTAIL_I18N_ENABLED", False):
+        code = getattr(getattr(page, "locale", None), "language_code", "") or language_code
+        if code:
+            return og_locale(code), "page locale"
+    # Without Wagtail i18n every page is in the site's language: no query for the page's locale.
+    return og_locale(settings.LANGUAGE_CODE), "LANGUAGE_CODE"
 
 
 def _locale_alternates(page: Page, locale: str) -> tuple[str, ...]:
