@@ -13,6 +13,7 @@ A subclass implements those steps and sets ``network``, ``option_names``, ``requ
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -172,3 +173,30 @@ class BaseProvider:
     def who_am_i(self) -> str:
         """Check the credentials; returns the account name the channel posts as."""
         return self.alias
+
+
+class RedactSecretsFilter(logging.Filter):
+    """Removes channel secrets from log records (a Telegram token is part of its URLs, and
+    requests-oauthlib logs signed headers at DEBUG level)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Rewrite the record's message and traceback without secrets; never drops a record."""
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):
+            return True
+        clean = redact(message)
+        if clean != message:
+            record.msg, record.args = clean, ()
+        if record.exc_info:
+            record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
+            record.exc_info = None
+        return True
+
+
+#: Loggers (filters apply to records of that exact logger) that may see URLs or signed headers.
+REDACTED_LOGGERS = ("urllib3.connectionpool", "requests_oauthlib.oauth1_auth",
+                    "oauthlib.oauth1.rfc5849", "oauthlib.oauth1.rfc5849.signature",
+                    "wagtail_smo.delivery")
+for _name in REDACTED_LOGGERS:
+    logging.getLogger(_name).addFilter(RedactSecretsFilter())

@@ -24,6 +24,7 @@ from .base import BaseProvider, redact, secret_values
 USER_AGENT = f"wagtail-smo/{__version__} (+https://github.com/wagtail-smo)"
 
 
+
 def parse_retry_after(value: str | None) -> float | None:
     """Seconds to wait from a Retry-After header (delta-seconds or an HTTP date)."""
     if not value:
