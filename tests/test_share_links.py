@@ -132,7 +132,8 @@ def test_real_page_links_carry_its_url_with_per_network_utm(tricky_page):
         assert utm["utm_medium"] == ["social"]
         assert utm["utm_campaign"] == ["tricky-q-and-a"]
     x = parse_qs(urlsplit(links[0].href).query)
-    assert x["text"] == [meta.title] == [TRICKY_TITLE]
+    assert x["text"] == [meta.title]
+    assert meta.title == " ".join(TRICKY_TITLE.split())  # the resolver folds whitespace
 
 
 def test_copy_and_native_share_the_plain_page_url(tricky_page):

@@ -91,8 +91,10 @@ def subscribe_links_context(context, page=None, variant: str = "labels") -> dict
 def read_next_context(context, page=None, count: int = 3, heading: str | None = None) -> dict:
     """Context of ``{% read_next %}``: up to ``count`` related, then latest, pages."""
     page = _page(context, page)
-    pages = read_next_pages(page, int(count)) if page is not None else []
     request = context.get("request")
+    # A page outside every site (not routable) has no neighbours worth suggesting.
+    routable = page is not None and page.get_url(request=request) is not None
+    pages = read_next_pages(page, int(count)) if routable else []
     items = [{"title": p.title, "url": p.get_url(request=request), "page": p} for p in pages]
     return {
         "items": [item for item in items if item["url"]],
