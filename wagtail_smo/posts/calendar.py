@@ -5,8 +5,8 @@ from __future__ import annotations
 import calendar as pycalendar
 import datetime
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.http import HttpResponseForbidden
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
@@ -53,7 +53,7 @@ def posts_by_day(days: list[datetime.date]) -> dict[datetime.date, list[SocialPo
 def calendar_view(request):
     """Month (default) or week view; ``?date=YYYY-MM-DD`` picks the month or week shown."""
     if not workflow.can(request.user, "change") and not workflow.can(request.user, "view"):
-        raise PermissionDenied
+        return HttpResponseForbidden()
     view = "week" if request.GET.get("view") == "week" else "month"
     anchor = parse_date(request.GET.get("date") or "") or timezone.localdate()
     days = calendar_days(view, anchor)

@@ -6,7 +6,12 @@ import django_filters
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseNotAllowed, JsonResponse
+from django.http import (
+    HttpResponseForbidden,
+    HttpResponseNotAllowed,
+    HttpResponseNotFound,
+    JsonResponse,
+)
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import select_template
 from django.urls import path
@@ -173,7 +178,10 @@ def action_view(request, pk, action):
             post = workflow.duplicate(post, request.user, request.POST.get("channel") or None)
             messages.success(request, _("A new draft was created."))
         else:
-            raise PermissionDenied
+            return HttpResponseNotFound()
+    except PermissionDenied as exc:
+        # A plain 403 (Wagtail's admin would turn PermissionDenied into a redirect home).
+        return HttpResponseForbidden(str(exc))
     except workflow.WorkflowError as exc:
         messages.error(request, str(exc))
     return redirect(request.POST.get("next") or "wagtail_smo_posts:edit", post.pk)
@@ -194,7 +202,7 @@ def _parse_when(value: str):
 def count_view(request):
     """JSON {length, limit, network} of a text on a channel: the edit form's live counter."""
     if not workflow.can(request.user, "change"):
-        raise PermissionDenied
+        return HttpResponseForbidden()
     channel = request.GET.get("channel", "")
     if channel not in channel_aliases():
         return JsonResponse({"error": "unknown channel"}, status=400)
