@@ -181,10 +181,14 @@ def test_loading_a_post_requests_nothing_from_third_parties_under_strict_csp(chr
 
 
 @pytest.mark.parametrize("path", [POST, "/news/demo-launched/"], ids=["labels", "icons-large"])
-def test_share_follow_subscribe_and_read_next_pass_axe(chromium, site, axe_source, path):
+def test_share_follow_subscribe_and_read_next_pass_axe(
+    chromium, site, axe_source, path, test_output_dir
+):
     context = chromium.new_context()
     try:
         page, _recorder, _ = _open(context, site, path)
+        name = path.strip("/").replace("/", "-")
+        page.screenshot(path=str(test_output_dir / f"share-{name}.png"), full_page=True)
         page.add_script_tag(content=axe_source)
         blocks = [
             s

@@ -73,6 +73,8 @@ DEFAULTS: dict[str, Any] = {
         "ENABLED": True,
         "MEDIUM": "social",
         "CAMPAIGN": "{slug}",
+        # utm_source per network when it differs from the network's key, e.g. {"x": "twitter"}.
+        "SOURCES": {},
     },
 }
 
