@@ -134,3 +134,42 @@ WAGTAIL_SMO = {
         },
     },
 }
+
+# Real channels, each added only when its variables are set in the environment (secrets never go
+# in the database). A channel with some variables missing is reported by `manage.py check`.
+# `manage.py smo_check_providers` then calls each network's "who am I" endpoint.
+_ENV_CHANNELS = {
+    "mastodon": ("wagtail_smo.providers.mastodon.MastodonProvider",
+                 {"API_URL": "SMO_MASTODON_URL", "ACCESS_TOKEN": "SMO_MASTODON_TOKEN"}),
+    "bluesky": ("wagtail_smo.providers.bluesky.BlueskyProvider",
+                {"HANDLE": "SMO_BLUESKY_HANDLE", "APP_PASSWORD": "SMO_BLUESKY_APP_PASSWORD"}),
+    "telegram": ("wagtail_smo.providers.telegram.TelegramProvider",
+                 {"BOT_TOKEN": "SMO_TELEGRAM_BOT_TOKEN", "CHAT_ID": "SMO_TELEGRAM_CHAT_ID"}),
+    "linkedin": ("wagtail_smo.providers.linkedin.LinkedInProvider",
+                 {"ACCESS_TOKEN": "SMO_LINKEDIN_TOKEN", "AUTHOR": "SMO_LINKEDIN_AUTHOR"}),
+    "facebook": ("wagtail_smo.providers.facebook.FacebookProvider",
+                 {"PAGE_ID": "SMO_FACEBOOK_PAGE_ID",
+                  "PAGE_ACCESS_TOKEN": "SMO_FACEBOOK_PAGE_TOKEN"}),
+    "x": ("wagtail_smo.providers.x.XProvider",
+          {"CONSUMER_KEY": "SMO_X_CONSUMER_KEY", "CONSUMER_SECRET": "SMO_X_CONSUMER_SECRET",
+           "ACCESS_TOKEN": "SMO_X_ACCESS_TOKEN",
+           "ACCESS_TOKEN_SECRET": "SMO_X_ACCESS_TOKEN_SECRET"}),
+    "vk": ("wagtail_smo.providers.vk.VKProvider",
+           {"ACCESS_TOKEN": "SMO_VK_TOKEN", "GROUP_ID": "SMO_VK_GROUP_ID"}),
+    "threads": ("wagtail_smo.providers.threads.ThreadsProvider",
+                {"USER_ID": "SMO_THREADS_USER_ID", "ACCESS_TOKEN": "SMO_THREADS_TOKEN"}),
+    "webhook": ("wagtail_smo.providers.webhook.WebhookProvider",
+                {"URL": "SMO_WEBHOOK_URL", "SECRET": "SMO_WEBHOOK_SECRET"}),
+}
+for _alias, (_backend, _variables) in _ENV_CHANNELS.items():
+    _options = {option: os.environ[name] for option, name in _variables.items()
+                if os.environ.get(name)}
+    if _options:
+        WAGTAIL_SMO["PROVIDERS"][_alias] = {"BACKEND": _backend, "OPTIONS": _options}
+
+# Scale-out: with REDIS_URL set, tasks go through Redis and `manage.py rqworker default
+# --job-class django_tasks_rq.Job --with-scheduler` workers (any number, on any machine).
+if os.environ.get("REDIS_URL"):
+    INSTALLED_APPS.append("django_rq")
+    RQ_QUEUES = {"default": {"URL": os.environ["REDIS_URL"]}}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend"}}
