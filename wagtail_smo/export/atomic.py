@@ -46,7 +46,7 @@ def atomic_output(path: str | os.PathLike, *, newline: str | None = "") -> Itera
         raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from exc
     try:
         with handle:
-            yield handle
+            yield handle.file  # the real text stream (XML writers check for TextIOBase)
             handle.flush()
             os.fsync(handle.fileno())
         # NamedTemporaryFile creates 0600 files: give the result the usual umask-based mode.

@@ -3,6 +3,7 @@ scheduler's bulk-upload file. See docs/export.md."""
 
 from __future__ import annotations
 
+import io
 import sys
 from datetime import datetime, time, timedelta
 
@@ -188,8 +189,9 @@ class Command(BaseCommand):
         if not value:
             return None
         try:
-            moment = parse_datetime(value)
-            day = None if moment else parse_date(value)
+            # A plain date first: parse_datetime also reads "2024-05-01" (as midnight).
+            day = parse_date(value)
+            moment = None if day else parse_datetime(value)
         except ValueError:
             moment = day = None
         if moment is None and day is None:
@@ -232,11 +234,19 @@ class Command(BaseCommand):
         return tqdm(total=total, unit="page", file=sys.stderr)
 
 
-class _Stdout:
-    """A text stream over the command's stdout that adds no line endings of its own."""
+class _Stdout(io.TextIOBase):
+    """A text stream over the command's stdout that adds no line endings of its own.
+
+    A ``TextIOBase`` so that XML writers write text to it rather than wrapping it for bytes.
+    """
 
     def __init__(self, wrapper):
+        super().__init__()
         self.wrapper = wrapper
+
+    def writable(self) -> bool:
+        """Always writable."""
+        return True
 
     def write(self, text: str) -> int:
         """Write ``text`` as it is."""
