@@ -50,6 +50,10 @@ class SocialPost(models.Model):
         "wagtailimages.Image", verbose_name=_("image"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="+",
     )
+    image_url = models.URLField(
+        _("image URL"), max_length=2000, blank=True,
+        help_text=_("An image outside the image library, e.g. from a schedule import."),
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=PostStatus.choices, default=PostStatus.DRAFT,
         db_index=True,

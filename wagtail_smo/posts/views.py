@@ -14,16 +14,18 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import select_template
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.dateparse import parse_datetime
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, ObjectList, PageChooserPanel
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
+from wagtail.admin.widgets import HeaderButton
 from wagtail.models import Page, Site
-from wagtail.snippets.views.snippets import EditView, SnippetViewSet
+from wagtail.snippets.views.snippets import EditView, IndexView, SnippetViewSet
 
 from ..meta import resolve
 from ..models import PostStatus, SocialPost
@@ -217,6 +219,20 @@ def count_view(request):
     })
 
 
+class SocialPostIndexView(IndexView):
+    """The listing, with links to the calendar and the schedule import in its header."""
+
+    @cached_property
+    def header_buttons(self):
+        return [
+            *super().header_buttons,
+            HeaderButton(_("Calendar"), url=reverse("wagtail_smo_posts:calendar"),
+                         icon_name="date"),
+            HeaderButton(_("Import a schedule"), url=reverse("wagtail_smo_posts:import"),
+                         icon_name="upload"),
+        ]
+
+
 class SocialPostViewSet(SnippetViewSet):
     """Social posts in the admin: listing with filters and search, edit, inspect, history."""
 
@@ -233,6 +249,7 @@ class SocialPostViewSet(SnippetViewSet):
     search_fields = ["text", "page__title", "channel"]
     inspect_view_enabled = True
     edit_view_class = SocialPostEditView
+    index_view_class = SocialPostIndexView
     edit_template_name = "wagtail_smo/posts/edit.html"
     list_per_page = 50
     ordering = ["-created_at"]
@@ -259,8 +276,10 @@ class SocialPostViewSet(SnippetViewSet):
     def get_urlpatterns(self):
         """The viewset's URLs plus actions, the counter and the calendar."""
         from .calendar import calendar_view
+        from .import_views import import_view
 
         return super().get_urlpatterns() + [
+            path("import/", import_view, name="import"),
             path("action/<int:pk>/<str:action>/", action_view, name="action"),
             path("count/", count_view, name="count"),
             path("calendar/", calendar_view, name="calendar"),
