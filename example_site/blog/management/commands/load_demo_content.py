@@ -174,6 +174,18 @@ class Command(BaseCommand):
                 tags=["social", "hashtags", "reach", "marketing"],
                 author="Ada Lovelace",
             ),
+            # On purpose for the SMO audit (manage.py smo_audit, the editor's checks): no image
+            # at all, a too-short description, and the same social title as another live page.
+            dict(
+                slug="shared-without-an-image",
+                title="Shared without an image, on purpose",
+                intro="No image here.",
+                social_image_fallback=False,
+                social_title="Hashtags and reach",
+                body=[paragraph("The editor unticked “find an image automatically”.")],
+                tags=["audit"],
+                author="Grace Hopper",
+            ),
         ]
         for offset, data in enumerate(posts):
             tags = data.pop("tags")
