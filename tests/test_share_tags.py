@@ -188,3 +188,32 @@ def test_system_check_rejects_a_string():
 
 def test_default_networks_pass_the_check():
     assert not [e for e in checks.run_checks() if e.id.startswith("wagtail_smo.E02")]
+
+
+def test_database_check_warns_about_unknown_networks_saved_for_a_site(demo_content):
+    from wagtail_smo.models import SocialMediaSettings
+
+    smo = SocialMediaSettings.for_site(demo_content)
+    smo.share_networks = [("network", "x"), ("network", "myspace")]
+    smo.save()
+    assert not [e for e in checks.run_checks() if e.id == "wagtail_smo.W022"]  # no DB access
+    warnings = [e for e in checks.run_checks(databases=["default"]) if e.id == "wagtail_smo.W022"]
+    assert len(warnings) == 1 and "'myspace'" in warnings[0].msg
+
+
+def test_share_networks_are_edited_in_the_site_settings(admin_client, demo_content):
+    from django.urls import reverse
+
+    from wagtail_smo.models import SocialMediaSettings
+
+    url = reverse(
+        "wagtailsettings:edit", args=["wagtail_smo", "socialmediasettings", demo_content.pk]
+    )
+    response = admin_client.get(url)
+    assert response.status_code == 200
+    content = response.content.decode()
+    # The StreamField's block definition, with the network choices, is part of the form.
+    assert "share_networks" in content and "Pinterest" in content
+    field = SocialMediaSettings._meta.get_field("share_networks")
+    choices = field.stream_block.child_blocks["network"].field.choices
+    assert [key for key, _label in choices if key] == list(NETWORKS)

@@ -6,7 +6,7 @@ from django.core import checks
 
 from .conf import DEFAULTS
 from .providers.checks import check_providers
-from .share.checks import check_share_networks
+from .share.checks import check_share_networks, check_site_share_networks
 
 
 @checks.register()
@@ -27,8 +27,9 @@ def check_settings_keys(app_configs, **kwargs) -> list[checks.CheckMessage]:
     return errors
 
 
-# Unknown share-button network names (wagtail_smo.E020/E021).
+# Unknown share-button network names (wagtail_smo.E020/E021, W022 per site).
 checks.register(check_share_networks)
+checks.register(check_site_share_networks, checks.Tags.database)
 
 # Channels in WAGTAIL_SMO["PROVIDERS"]: bad path, missing credentials, unknown option (E1xx).
 checks.register(check_providers)

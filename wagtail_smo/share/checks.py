@@ -27,3 +27,25 @@ def check_share_networks(app_configs=None, **kwargs) -> list[checks.CheckMessage
         )
         for name in unknown_networks(names)
     ]
+
+
+def check_site_share_networks(app_configs=None, databases=None, **kwargs):
+    """With ``check --database``: warn about unknown networks saved in a site's settings."""
+    if not databases:
+        return []
+    from ..models import SocialMediaSettings
+
+    warnings = []
+    for settings in SocialMediaSettings.objects.select_related("site"):
+        names = [block.value for block in settings.share_networks]
+        for name in unknown_networks(names):
+            warnings.append(
+                checks.Warning(
+                    f"Site {settings.site} lists an unknown share network {name!r}; "
+                    "its button is left out.",
+                    hint="Remove it under Settings > Social media > Share buttons.",
+                    obj=settings,
+                    id="wagtail_smo.W022",
+                )
+            )
+    return warnings
