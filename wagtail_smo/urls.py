@@ -14,3 +14,8 @@ urlpatterns: list = [
 from .feeds.urls import urlpatterns as feed_urlpatterns  # noqa: E402
 
 urlpatterns += feed_urlpatterns
+
+# Posts: an RSS feed of each channel's approved and scheduled posts (docs/posts.md).
+from .posts.feed import post_feed  # noqa: E402
+
+urlpatterns += [path("posts/<str:channel>/rss.xml", post_feed, name="post_feed")]

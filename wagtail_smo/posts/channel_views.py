@@ -10,6 +10,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 
 from ..models import SocialChannel
 from ..providers import channel_aliases, channel_network
+from .feed import feed_path
 from .message_templates import default_template
 
 
@@ -50,6 +51,8 @@ class SocialChannelViewSet(ModelViewSet):
         Column("site", label=gettext_lazy("Site")),
         BooleanColumn("enabled", label=gettext_lazy("Enabled")),
         BooleanColumn("auto_approve", label=gettext_lazy("Approves automatically")),
+        Column("post_feed", label=gettext_lazy("Feed of approved posts (keep private)"),
+               accessor=lambda channel: channel.site.root_url + feed_path(channel.channel)),
     ]
 
     def get_form_class(self, for_update=False):
