@@ -29,6 +29,18 @@ _XML_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 _RELATIVE_ATTR = re.compile(r"""(\s(?:href|src)=)(["'])(/(?!/)[^"']*)\2""")
 
 
+class ChunkContext:
+    """Stands in for a request while one chunk of a command's pages is resolved.
+
+    The resolver memoizes each Site and its settings on the object it is given, so a chunk reads
+    them once instead of once per page. ``is_preview`` keeps the results out of the shared meta
+    cache (as for previews): an export of 100,000 pages must not flood it, and a fresh object per
+    chunk keeps memory flat.
+    """
+
+    is_preview = True
+
+
 @dataclass(frozen=True)
 class FeedItem:
     """One page as a feed entry or export row; values come from the resolver (``meta``)."""
@@ -83,7 +95,8 @@ def iter_items(
     iterator = iter(pages)
     sites: dict[int, Site | None] = {}  # a feed or export reads few sites: fetch each once
     while chunk := list(islice(iterator, chunk_size)):
-        resolved = [(page, resolve(page, request)) for page in _load_specific(chunk)]
+        context = request if request is not None else ChunkContext()
+        resolved = [(page, resolve(page, context)) for page in _load_specific(chunk)]
         lengths = _image_lengths([meta for _page, meta in resolved])
         for page, meta in resolved:
             site = _site_of(page, request, sites)
