@@ -18,6 +18,15 @@ from wagtail_smo.models import SocialMediaSettings
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def fresh_caches():
+    """Image ids are reused after each test's rollback: drop cached renditions and meta."""
+    from django.core.cache import caches
+
+    for cache in caches.all():
+        cache.clear()
+
+
 def codes(page) -> dict[str, Level]:
     """Codes of the findings on ``page`` (fresh from the database), with their level."""
     page = Page.objects.get(pk=page.pk).specific
@@ -280,3 +289,16 @@ def test_image_lookups_are_cached_within_one_context(public_site, django_assert_
     context.image(image.pk)
     with django_assert_max_num_queries(0):
         assert context.image(image.pk) == image
+
+
+def test_svg_image_is_rejected_format(public_site):
+    from django.core.files.base import ContentFile
+
+    svg = (b'<svg xmlns="http://www.w3.org/2000/svg" width="1600" height="900">'
+           b'<rect width="1600" height="900" fill="#369"/></svg>')
+    image = get_image_model().objects.create(
+        title="vector logo", file=ContentFile(svg, name="vector-logo.svg"), width=1600, height=900)
+    page = add_post(public_site, "svg-image", social_image=image, social_image_alt="Logo")
+    finding = next(f for f in audit_page(Page.objects.get(pk=page.pk).specific).findings
+                   if f.code == "image-format")
+    assert finding.level == Level.ERROR and "SVG" in finding.message
