@@ -13,7 +13,6 @@ from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
-from wagtail.log_actions import log
 from wagtail.models import Page
 
 from ..meta import resolve
@@ -83,24 +82,24 @@ def create_drafts(page, *, revision_id: int | None = None) -> list[SocialPost]:
         for channel in channels
         for composed in [compose_for_channel(page, channel, meta=meta)]
     ]
-    # The partial unique index (one open post per page and channel) drops the rows of channels
-    # that a concurrent publish has just given an open post.
-    SocialPost.objects.bulk_create(posts, ignore_conflicts=True)
-    created = list(
-        SocialPost.objects.filter(
-            page=page, channel__in=[c.channel for c in channels], created_at__gte=started,
-            status__in=OPEN_STATUSES,
+    with transaction.atomic():  # one commit for every row written (SQLite syncs per commit)
+        # The partial unique index (one open post per page and channel) drops the rows of
+        # channels that a concurrent publish has just given an open post.
+        SocialPost.objects.bulk_create(posts, ignore_conflicts=True)
+        created = list(
+            SocialPost.objects.filter(
+                page=page, channel__in=[c.channel for c in channels], created_at__gte=started,
+                status__in=OPEN_STATUSES,
+            )
         )
-    )
-    for post in created:
-        log(post, "wagtail_smo.post.create", user=None, data={"channel": post.channel})
-    _switch_off_sharing(page)
-    auto = {c.channel for c in channels if c.auto_approve}
-    for post in created:
-        if post.channel in auto and post.status == PostStatus.APPROVED:
-            from ..delivery import queue_post
+        _log_created(created)
+        _switch_off_sharing(page)
+        auto = {c.channel for c in channels if c.auto_approve}
+        for post in created:
+            if post.channel in auto and post.status == PostStatus.APPROVED:
+                from ..delivery import queue_post
 
-            queue_post(post)
+                queue_post(post)
     return created
 
 
@@ -127,6 +126,24 @@ def _revision_user_id(revision_id: int | None) -> int | None:
     from wagtail.models import Revision
 
     return Revision.objects.filter(pk=revision_id).values_list("user_id", flat=True).first()
+
+
+def _log_created(posts: list[SocialPost]) -> None:
+    """History entries of new drafts, written in one query (as ``log()`` would, one by one)."""
+    if not posts:
+        return
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import ModelLogEntry
+
+    content_type = ContentType.objects.get_for_model(SocialPost, for_concrete_model=False)
+    now = timezone.now()
+    ModelLogEntry.objects.bulk_create([
+        ModelLogEntry(
+            content_type=content_type, label=str(post), action="wagtail_smo.post.create",
+            timestamp=now, data={"channel": post.channel}, object_id=str(post.pk),
+        )
+        for post in posts
+    ])
 
 
 def _switch_off_sharing(page) -> None:
