@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import subprocess
 import sys
 
@@ -202,3 +203,24 @@ def test_queries_grow_linearly_with_pages(demo_content, django_assert_max_num_qu
     steps = [b - a for a, b in zip(totals, totals[1:])]
     assert max(steps) / 10 < 40  # a bounded number of queries per page
     assert steps[2] == steps[1]  # the same cost for each further page: linear, not quadratic
+
+
+class FakeTerminal(io.StringIO):
+    """A stream that says it is a terminal, as stderr is when a person runs the command."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_only_on_a_terminal(demo_content):
+    pages = Page.objects.filter(depth__gt=1).live().count()
+    terminal = FakeTerminal()
+    call_command("smo_audit", "--format", "csv", stdout=io.StringIO(), stderr=terminal)
+    bar = terminal.getvalue()
+    assert re.search(rf"smo_audit: 100%.*{pages}/{pages}", bar)
+    quiet = FakeTerminal()
+    call_command("smo_audit", "--format", "csv", "--no-progress", stdout=io.StringIO(),
+                 stderr=quiet)
+    assert "100%" not in quiet.getvalue()
+    _out, err, _code = run("--format", "csv")  # a plain StringIO: not a terminal
+    assert "100%" not in err

@@ -159,7 +159,7 @@ def test_edit_view_has_a_social_tab_with_counters_and_checks(admin_client):
     limits = json.loads(title_input["data-smo-limits"])
     assert [limit["max"] for limit in limits["limits"]] == [60, 70]
     description = json.loads(soup.select_one("textarea[name=social_description]")["data-smo-limits"])
-    assert description["min"] == 50 and max(l["max"] for l in description["limits"]) == 200
+    assert description["min"] == 50 and max(lim["max"] for lim in description["limits"]) == 200
     assert soup.select_one("input[name=social_image_alt]")["data-smo-limits"]
     scripts = [s.get("src", "") for s in soup.find_all("script")]
     assert any(src.endswith("wagtail_smo/editor.js") for src in scripts)

@@ -7,6 +7,7 @@ from collections import Counter
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
+from tqdm import tqdm
 from wagtail.admin.admin_url_finder import AdminURLFinder
 from wagtail.admin.utils import get_admin_base_url
 from wagtail.models import Page, Site
@@ -165,10 +166,6 @@ class Command(BaseCommand):
     def _progress(self, pages):
         stream = getattr(self.stderr, "_out", sys.stderr)
         if not stream.isatty():
-            return None
-        try:
-            from tqdm import tqdm
-        except ImportError:  # tqdm is optional: no bar without it
             return None
         return tqdm(total=pages.count(), unit="page", desc="smo_audit", file=stream)
 
