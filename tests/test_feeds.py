@@ -320,3 +320,22 @@ def test_feed_links_for_interface(demo_content):
         ("site", "rss"), ("site", "atom"), ("site", "json")]
     assert all(link.url.startswith("http://localhost/smo/feeds/") for link in links)
     assert links[0].title.startswith(resolve(page.get_parent()).title)
+
+
+@pytest.mark.django_db
+def test_an_excluded_index_page_keeps_its_section_feed(client, blog):
+    BlogIndexPage.objects.filter(pk=blog.pk).update(exclude_from_feeds=True)
+    response = client.get("/smo/feeds/blog/rss.xml")
+    assert response.status_code == 200
+    assert feedparser.parse(response.content).entries
+
+
+def test_system_checks_report_bad_feed_settings(settings):
+    from wagtail_smo.feeds.checks import check_feed_settings
+
+    settings.WAGTAIL_SMO = {"FEEDS": {"PAGE_TYPES": ["blog.BlogPage", "auth.User", "no.Such"],
+                                      "LIMIT": 0, "LIMT": 5}}
+    ids = sorted(error.id for error in check_feed_settings(None))
+    assert ids == ["wagtail_smo.E030", "wagtail_smo.E031", "wagtail_smo.E031", "wagtail_smo.E032"]
+    settings.WAGTAIL_SMO = {"FEEDS": {"PAGE_TYPES": ["blog.BlogPage"]}}
+    assert check_feed_settings(None) == []

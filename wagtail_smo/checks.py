@@ -33,3 +33,8 @@ checks.register(check_site_share_networks, checks.Tags.database)
 
 # Channels in WAGTAIL_SMO["PROVIDERS"]: bad path, missing credentials, unknown option (E1xx).
 checks.register(check_providers)
+
+# Feed settings: unknown keys, page types that are not page models, a bad limit (E030-E032).
+from .feeds.checks import check_feed_settings  # noqa: E402
+
+checks.register(check_feed_settings)

@@ -86,8 +86,9 @@ def find_section(site: Site, path_or_id: str | int) -> Page:
         path = "/".join(part for part in value.split("/") if part)
         url_path = root.url_path + (path + "/" if path else "")
         queryset = Page.objects.filter(url_path=url_path)
-    queryset = visible_pages(queryset.descendant_of(root, inclusive=True))
-    page = queryset.first()
+    # Live and public, but not filtered on exclude_from_feeds: keeping an index page itself out
+    # of the feeds must not take its section's feed away.
+    page = queryset.descendant_of(root, inclusive=True).live().public().first()
     if page is None:
         raise UnknownSection(f"no visible page {value!r} on site {site.hostname}")
     if not is_section(page):
