@@ -239,14 +239,21 @@ def test_is_public_host(host, public):
 
 # --- failures ----------------------------------------------------------------------------------
 
-def test_resolver_failure_becomes_an_error_finding(public_site, monkeypatch):
-    page = BlogPage.objects.get(slug="social-cards-explained")
+def break_resolver(monkeypatch, model, only_pk=None, message="author lookup exploded"):
+    """Make ``resolve()`` raise for pages of ``model`` (all, or only ``only_pk``)."""
 
     def broken_author(self):
-        raise RuntimeError("author lookup exploded")
+        if only_pk is None or self.pk == only_pk:
+            raise RuntimeError(message)
+        return ""
 
-    monkeypatch.setattr(BlogPage, "smo_author_field", "broken_author", raising=False)
-    monkeypatch.setattr(BlogPage, "broken_author", broken_author, raising=False)
+    monkeypatch.setattr(model, "smo_author_field", "smo_test_broken_author", raising=False)
+    monkeypatch.setattr(model, "smo_test_broken_author", broken_author, raising=False)
+
+
+def test_resolver_failure_becomes_an_error_finding(public_site, monkeypatch):
+    page = BlogPage.objects.get(slug="social-cards-explained")
+    break_resolver(monkeypatch, BlogPage)
     result = audit_page(page)
     assert result.meta is None
     assert [(f.code, f.level) for f in result.findings] == [("resolver-failed", Level.ERROR)]

@@ -15,6 +15,7 @@ from django.core.management.base import CommandError
 from wagtail.models import Page
 
 from example_site.blog.models import BlogIndexPage, BlogPage
+from tests.test_audit_checks import break_resolver
 
 pytestmark = pytest.mark.django_db
 
@@ -161,14 +162,7 @@ def test_bad_format_exit_code_from_the_command_line(tmp_path):
 def test_a_page_whose_resolver_raises_is_an_error_row_and_the_audit_goes_on(
         demo_content, monkeypatch):
     broken = BlogPage.objects.get(slug="hashtags-and-reach")
-
-    def author(self):
-        if self.pk == broken.pk:
-            raise RuntimeError("this page is broken")
-        return self.author
-
-    monkeypatch.setattr(BlogPage, "smo_author_field", "smo_test_author", raising=False)
-    monkeypatch.setattr(BlogPage, "smo_test_author", author, raising=False)
+    break_resolver(monkeypatch, BlogPage, only_pk=broken.pk, message="this page is broken")
     out, err, code = run("--format", "json")
     rows = json.loads(out)
     failed = [r for r in rows if r["code"] == "resolver-failed"]

@@ -12,6 +12,7 @@ from wagtail.models import Page
 
 from example_site.blog.models import BlogIndexPage, BlogPage
 from example_site.home.models import HomePage
+from tests.test_audit_checks import break_resolver
 from wagtail_smo.editor.preview import SOCIAL_PREVIEW_MODE
 from wagtail_smo.meta import resolve
 
@@ -122,12 +123,7 @@ def test_page_without_image_shows_the_gap(demo_content):
 
 def test_resolver_failure_is_shown_not_a_500(demo_content, monkeypatch):
     page = BlogPage.objects.get(slug="social-cards-explained")
-
-    def broken(self):
-        raise RuntimeError("kaputt")
-
-    monkeypatch.setattr(BlogPage, "smo_author_field", "smo_broken", raising=False)
-    monkeypatch.setattr(BlogPage, "smo_broken", broken, raising=False)
+    break_resolver(monkeypatch, BlogPage)
     soup = preview(page)
     assert soup.select('[data-smo-finding="resolver-failed"]')
     assert not soup.select("article.smo-card")
