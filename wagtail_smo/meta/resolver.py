@@ -99,8 +99,10 @@ def resolve(page: Page, request=None) -> SocialMeta:
 
 def _resolve(page: Page, request) -> SocialMeta:
     page = page.specific_deferred if hasattr(page, "specific_deferred") else page
-    site, page_url, language_code = _site_and_url(page, request)
-    site_settings = _site_settings(site, request)
+    # Site and settings are shared by every page resolved for one request.
+    memo = cache.request_memo(request) if request is not None else {}
+    site, page_url, language_code = _site_and_url(page, memo)
+    site_settings = _site_settings(site, memo)
     sources: dict[str, str] = {}
 
     title, sources["title"] = _resolve_title(page)
@@ -155,7 +157,7 @@ def _resolve(page: Page, request) -> SocialMeta:
 # --- site, settings, URL -------------------------------------------------------------------
 
 
-def _site_and_url(page: Page, request) -> tuple[Site | None, str | None, str]:
+def _site_and_url(page: Page, memo: dict) -> tuple[Site | None, str | None, str]:
     """The page's own Site, its canonical absolute URL and its language code.
 
     The request is deliberately not used to pick the site: the canonical URL must not depend on
@@ -166,7 +168,7 @@ def _site_and_url(page: Page, request) -> tuple[Site | None, str | None, str]:
         warn_once(("routable", page.pk), "wagtail-smo: page %s is not routable: no og:url", page.pk)
         return None, None, ""
     site_id, root_url, page_path = parts
-    site = _site_by_id(site_id, request)
+    site = _site_by_id(site_id, memo)
     language_code = ""
     for path in Site.get_site_root_paths():
         if path.site_id == site_id:
@@ -183,22 +185,29 @@ def _site_and_url(page: Page, request) -> tuple[Site | None, str | None, str]:
     return site, root_url.rstrip("/") + page_path, language_code
 
 
-def _site_by_id(site_id: int, request) -> Site | None:
-    memo = cache.request_memo(request) if request is not None else {}
+def _site_by_id(site_id: int, memo: dict) -> Site | None:
+    """The Site, fetched with its social settings in one query (both memoised per request)."""
+    from ..models import SocialMediaSettings
+
     key = ("site", site_id)
     if key not in memo:
-        memo[key] = Site.objects.filter(pk=site_id).first()
+        found = (
+            SocialMediaSettings.base_queryset().select_related("site").filter(site_id=site_id)
+        ).first()
+        if found is not None:
+            memo[key], memo[("settings", site_id)] = found.site, found
+        else:
+            memo[key] = Site.objects.filter(pk=site_id).first()
     return memo[key]
 
 
-def _site_settings(site: Site | None, request):
+def _site_settings(site: Site | None, memo: dict):
     if site is None:
         return None
     from ..models import SocialMediaSettings
 
-    memo = cache.request_memo(request) if request is not None else {}
     key = ("settings", site.pk)
-    if key not in memo:
+    if memo.get(key) is None:
         memo[key] = SocialMediaSettings.for_site(site)
     return memo[key]
 

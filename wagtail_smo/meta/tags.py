@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 
 from .images import SocialImage
@@ -26,6 +28,15 @@ class HeadTag:
     def element(self) -> str:
         """"link" for ``rel`` tags, else "meta"."""
         return "link" if self.attr == "rel" else "meta"
+
+    @property
+    def html(self) -> SafeString:
+        """The element as HTML, every value escaped."""
+        if self.attr == "rel":
+            return mark_safe(f'<link rel="{escape(self.key)}" href="{escape(self.value)}">')  # noqa: S308
+        return mark_safe(  # noqa: S308 (both values escaped just above)
+            f'<meta {self.attr}="{escape(self.key)}" content="{escape(self.value)}">'
+        )
 
     def as_dict(self) -> dict[str, str]:
         """The tag as its HTML attributes, e.g. {"property": "og:title", "content": "..."}."""
@@ -107,3 +118,8 @@ def _labels(meta: SocialMeta) -> list[tuple[str, str]]:
             )
         )
     return labels
+
+
+def tags_html(tags: list[HeadTag]) -> SafeString:
+    """The tags as HTML, one per line."""
+    return mark_safe("".join(tag.html + "\n" for tag in tags))  # noqa: S308 (escaped in .html)
