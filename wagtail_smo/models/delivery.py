@@ -39,6 +39,10 @@ class DeliveryAttempt(models.Model):
     message = models.TextField(_("message"), blank=True)
     retry_at = models.DateTimeField(_("retry at"), null=True, blank=True)
 
+    #: A log row, not content: keeping it out of Wagtail's reference index also spares one
+    #: background task per attempt.
+    wagtail_reference_index_ignore = True
+
     class Meta:
         verbose_name = _("delivery attempt")
         verbose_name_plural = _("delivery attempts")

@@ -1,0 +1,15 @@
+"""Settings of worker subprocesses started by the delivery tests: the test run's database, tasks
+backend and channels, passed as JSON in the environment (see tests/workers.py)."""
+
+import json
+import os
+
+from tests.settings import *  # noqa: F403
+
+DATABASES = {"default": json.loads(os.environ["SMO_TEST_DATABASE"])}
+TASKS = json.loads(os.environ["SMO_TEST_TASKS"])
+WAGTAIL_SMO = json.loads(os.environ["SMO_TEST_WAGTAIL_SMO"])
+RQ_QUEUES = json.loads(os.environ.get("SMO_TEST_RQ_QUEUES", "{}"))
+if RQ_QUEUES:
+    INSTALLED_APPS = [*INSTALLED_APPS, "django_rq"]  # noqa: F405  (its rqworker command)
+LOGGING = {"version": 1, "disable_existing_loggers": False}
