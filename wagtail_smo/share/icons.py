@@ -8,6 +8,11 @@ Icons are decorative: templates mark them ``aria-hidden`` and give every link a 
 
 from __future__ import annotations
 
+from functools import lru_cache
+
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
 ICON_PATHS: dict[str, str] = {
     "x": "M14.234 10.162 22.977 0h-2.072l-7.591 8.824L7.251 0H.258l9.168 13.343L.258 24H2.33l8.016-9.318L16.749 24h6.993zm-2.837 3.299-.929-1.329L3.076 1.56h3.182l5.965 8.532.929 1.329 7.754 11.09h-3.182z",
     "facebook": "M9.101 23.691v-7.98H6.627v-3.667h2.474v-1.58c0-4.085 1.848-5.978 5.858-5.978.401 0 .955.042 1.468.103a8.68 8.68 0 0 1 1.141.195v3.325a8.623 8.623 0 0 0-.653-.036 26.805 26.805 0 0 0-.733-.009c-.707 0-1.259.096-1.675.309a1.686 1.686 0 0 0-.679.622c-.258.42-.374.995-.374 1.752v1.297h3.919l-.386 2.103-.287 1.564h-3.246v8.245C19.396 23.238 24 18.179 24 12.044c0-6.627-5.373-12-12-12s-12 5.373-12 12c0 5.628 3.874 10.35 9.101 11.647Z",
@@ -31,3 +36,13 @@ ICON_PATHS["link"] = ICON_PATHS["copy"]
 def icon_path(name: str) -> str:
     """The SVG path of icon ``name`` (lower-case network name), or the generic link icon."""
     return ICON_PATHS.get((name or "").strip().lower(), ICON_PATHS["link"])
+
+
+@lru_cache(maxsize=128)
+def icon_svg(name: str) -> SafeString:
+    """Inline ``<svg>`` markup of icon ``name``, decorative (``aria-hidden``), sized by CSS."""
+    return format_html(
+        '<svg class="smo-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">'
+        '<path d="{}"/></svg>',
+        icon_path(name),
+    )

@@ -11,7 +11,7 @@ from wagtail.models import Page, Site
 from ..conf import smo_settings
 from ..meta import resolve
 from ..meta.resolver import SocialMeta
-from .icons import icon_path
+from .icons import icon_svg
 from .networks import NETWORKS, Network
 from .utm import build_utm_url
 
@@ -27,7 +27,7 @@ class ShareLink:
     name: str
     href: str
     kind: str
-    icon: str
+    icon: str  # inline SVG markup (safe)
 
 
 def parse_networks(value: str | Iterable[str] | None) -> list[str] | None:
@@ -44,7 +44,9 @@ def site_networks(site: Site | None) -> list[str]:
     if site is not None:
         from ..models import SocialMediaSettings
 
-        chosen = [block.value for block in SocialMediaSettings.for_site(site).share_networks]
+        # Of the page's own site (not the request's): one cheap query by primary key.
+        settings = SocialMediaSettings.for_site(site)
+        chosen = [block.value for block in settings.share_networks]
         if chosen:
             return chosen
     return list(smo_settings.SHARE_NETWORKS)
@@ -86,5 +88,5 @@ def _link(network: Network, meta: SocialMeta, page: Page) -> ShareLink:
         name=network.accessible_name,
         href=network.build(meta, url),
         kind=network.kind,
-        icon=icon_path(network.key),
+        icon=icon_svg(network.key),
     )

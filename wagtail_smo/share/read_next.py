@@ -2,7 +2,7 @@
 
 Always the same handful of queries, however many candidate pages there are: one query ranks
 tag-related pages by the number of tags they share, one fetches the section's latest pages,
-plus the fixed cost of the public-pages filter.
+and one reads the view restrictions for the public-pages filter.
 """
 
 from __future__ import annotations
@@ -40,6 +40,8 @@ def read_next_pages(page: Page, count: int = 3) -> list[Page]:
     if count <= 0 or page.pk is None:
         return []
     page = page.specific_deferred if hasattr(page, "specific_deferred") else page
+    # Built once: the view-restriction lookup behind it is one query, shared by both lists.
+    visible = public_pages(Page.objects.all())
     related: list[Page] = []
     through, fk = _tag_through(page)
     if through is not None:
@@ -52,7 +54,8 @@ def read_next_pages(page: Page, count: int = 3) -> list[Page]:
         )
         candidates = through.objects.filter(tag_id__in=own_tags).values(fk)
         related = list(
-            public_pages(Page.objects.filter(pk__in=candidates).exclude(pk=page.pk))
+            visible.filter(pk__in=candidates)
+            .exclude(pk=page.pk)
             .annotate(shared_tags=Coalesce(Subquery(shared), 0))
             .order_by("-shared_tags", F("first_published_at").desc(nulls_last=True), "-pk")[:count]
         )
@@ -60,7 +63,7 @@ def read_next_pages(page: Page, count: int = 3) -> list[Page]:
     # queries never depends on the data.
     seen = [page.pk, *(p.pk for p in related)]
     latest = (
-        public_pages(Page.objects.sibling_of(page))
+        visible.sibling_of(page)
         .exclude(pk__in=seen)
         .order_by(F("first_published_at").desc(nulls_last=True), "-pk")[:count]
     )

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from wagtail.models import Page, Site
 
 from ..meta import resolve
-from .icons import icon_path
+from .icons import icon_svg
 from .links import share_links
 from .read_next import read_next_pages
 
@@ -65,7 +65,7 @@ def follow_links_context(context, page=None, variant: str = "labels", large: boo
                 "url": block.value["url"],
                 "label": label,
                 "name": _("%(network)s profile") % {"network": label},
-                "icon": icon_path(network),
+                "icon": icon_svg(network.strip().lower()),
             }
         )
     return {"profiles": profiles, "variant": _variant(variant), "large": large}
@@ -83,8 +83,8 @@ def subscribe_links_context(context, page=None, variant: str = "labels") -> dict
     return {
         "feeds": feed_links_for(page, context.get("request")),
         "variant": _variant(variant),
-        "icon": icon_path("rss"),
-        "copy_icon": icon_path("copy"),
+        "icon": icon_svg("rss"),
+        "copy_icon": icon_svg("copy"),
     }
 
 

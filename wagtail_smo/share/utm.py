@@ -26,7 +26,7 @@ class _Blank(dict):
 def campaign_for(template: str, *, page=None, network: str = "") -> str:
     """Fill a campaign template's ``{slug}``, ``{network}`` and ``{site}`` placeholders."""
     site_name = ""
-    if page is not None:
+    if page is not None and "{site" in template:  # only then is the site worth a query
         site = page.get_site() if hasattr(page, "get_site") else None
         site_name = site.hostname if site else ""
     values = _Blank(slug=getattr(page, "slug", "") or "", network=network, site=site_name)
