@@ -203,3 +203,24 @@ def test_backoff_grows_with_jitter_and_honours_retry_after():
     assert min(first) >= 15 and max(first) <= 45 and len(set(first)) > 1
     assert min(third) >= 60 and max(third) <= 180
     assert all(delivery.backoff_seconds(1, retry_after=600) >= 600 for _ in range(20))
+
+
+def test_smo_deliver_due_command(page):
+    import io
+
+    from django.core.management import call_command
+    from wagtail.models import Page
+
+    other = Page.objects.live().filter(depth__gt=2).exclude(pk=page.pk).first()
+    due = make_post(page)
+    later = make_post(other, status=PostStatus.SCHEDULED,
+                      scheduled_at=timezone.now() + timedelta(hours=1))
+    out = io.StringIO()
+    call_command("smo_deliver_due", stdout=out)
+    assert out.getvalue().strip() == "sent: 1"
+    due.refresh_from_db()
+    later.refresh_from_db()
+    assert (due.status, later.status) == (PostStatus.SENT, PostStatus.SCHEDULED)
+    out = io.StringIO()
+    call_command("smo_deliver_due", stdout=out)
+    assert out.getvalue().strip() == "Nothing due."

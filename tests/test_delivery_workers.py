@@ -184,3 +184,39 @@ def test_delivery_through_redis_and_rqworker(tmp_path):
         assert worker.returncode == 0, log
         assert post.status == PostStatus.SENT, log
         assert len(fake.posts) == 1 and post.remote_id.endswith(post.delivery_key)
+
+
+@pytest.mark.postgres
+@needs_shared_database
+@pytest.mark.django_db(transaction=True)
+def test_demo_worker_sends_approved_and_scheduled_console_posts(tmp_path, django_user_model):
+    """What `make demo` promises: approve a draft for a console channel and the running
+    db_worker sends it within seconds; one scheduled a little ahead is sent when due."""
+    from django.utils import timezone
+
+    from wagtail_smo.posts import workflow
+
+    editor = django_user_model.objects.create_superuser("editor", "e@example.com", "pw")
+    now_pages = make_pages(2)
+    with override_settings(TASKS=DB_TASKS):
+        worker = start_manage(["db_worker"], worker_env(DB_TASKS), tmp_path / "demo-worker.log")
+        try:
+            approved = SocialPost.objects.create(page=now_pages[0], channel="mastodon-demo",
+                                                 text="Approved in the demo")
+            scheduled = SocialPost.objects.create(page=now_pages[1], channel="mastodon-demo",
+                                                  text="Scheduled in the demo")
+            when = timezone.now() + timedelta(seconds=8)
+            workflow.approve(approved, editor)
+            workflow.schedule(scheduled, when, editor)
+            assert wait_for(lambda: SocialPost.objects.filter(
+                pk=approved.pk, status=PostStatus.SENT).exists(), timeout=30)
+            assert wait_for(lambda: SocialPost.objects.filter(
+                pk=scheduled.pk, status=PostStatus.SENT).exists(), timeout=40)
+        finally:
+            stop(worker)
+    log = (tmp_path / "demo-worker.log").read_text()
+    approved.refresh_from_db()
+    scheduled.refresh_from_db()
+    assert approved.attempts.get().outcome == AttemptOutcome.SENT
+    assert scheduled.sent_at >= when, "not before its time"
+    assert "[mastodon-demo] Approved in the demo" in log
