@@ -9,7 +9,6 @@ only serves caching (see ``wagtail_smo.meta.cache``).
 
 from __future__ import annotations
 
-import locale as pylocale
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, time
 from types import MappingProxyType
@@ -22,17 +21,11 @@ from wagtail.models import Page, Site
 from ..conf import smo_settings
 from . import cache
 from .images import SocialImage, absolute_url, first_body_image, social_image, warn_once
+from .locales import locale_alternates, page_locale
 from .text import clean_text, first_paragraph, shorten, value_text, word_count
+from .tree import Breadcrumb, ancestor_image, breadcrumbs, section, site_ancestors
 
 __all__ = ["SocialImage", "SocialMeta", "absolute_url", "clean_text", "first_paragraph", "resolve"]
-
-
-@dataclass(frozen=True)
-class Breadcrumb:
-    """One step of the path from the site's home page down to a page."""
-
-    title: str
-    url: str
 
 
 @dataclass(frozen=True)
@@ -107,14 +100,14 @@ def _resolve(page: Page, request) -> SocialMeta:
 
     title, sources["title"] = _resolve_title(page)
     description, sources["description"] = _resolve_description(page, site_settings)
-    ancestors = _ancestors(page, site)
+    ancestors = site_ancestors(page, site)
     image, sources["image"] = _resolve_image(page, site, site_settings, ancestors)
     sources["url"] = "page URL on its site" if page_url else "not routable"
     site_name = clean_text(
         (site_settings and site_settings.site_name) or (site and site.site_name) or ""
     )
     sources["site_name"] = "site settings" if site_settings and site_settings.site_name else "site"
-    locale, sources["locale"] = _locale(page, site_settings, language_code)
+    locale, sources["locale"] = page_locale(page, site_settings, language_code)
     x_site = clean_text(site_settings.x_handle if site_settings else "")
     x_creator = clean_text(_attr_value(page, getattr(page, "smo_x_creator_field", None)))
     sources["x_creator"] = "page" if x_creator else ("site X handle" if x_site else "none")
@@ -130,12 +123,12 @@ def _resolve(page: Page, request) -> SocialMeta:
         locale=locale,
         image=image,
         author=clean_text(_attr_value(page, getattr(page, "smo_author_field", None))),
-        section=_section(page, ancestors, site),
+        section=section(page, ancestors, site),
         tags=_tags(page),
         published_time=_published(page),
         modified_time=page.last_published_at,
         reading_minutes=_reading_minutes(page),
-        locale_alternates=_locale_alternates(page, locale),
+        locale_alternates=locale_alternates(page, locale),
         x_site=x_site,
         fediverse_creator=clean_text(site_settings.fediverse_creator if site_settings else ""),
         profile_links=_profile_links(site_settings),
@@ -150,7 +143,7 @@ def _resolve(page: Page, request) -> SocialMeta:
             (site_settings and site_settings.organisation_name) or site_name
         ),
         publisher_logo=_publisher_logo(site_settings, site),
-        breadcrumbs=_breadcrumbs(page, ancestors, site, page_url, title),
+        breadcrumbs=breadcrumbs(page, ancestors, site, page_url, title),
     )
 
 
@@ -295,51 +288,12 @@ def _find_image(page: Page, site_settings, ancestors):
         image = first_body_image(getattr(page, name, None))
         if image is not None:
             return image, own_alt, f"body image: {name}"
-    inherited = _ancestor_image(ancestors)
+    inherited = ancestor_image(ancestors)
     if inherited is not None:
         return inherited
     if site_settings and site_settings.default_image_id:
         return site_settings.default_image, site_settings.default_image_alt, "site default"
     return None, "", "none"
-
-
-def _ancestor_image(ancestors):
-    """The social image of the nearest ancestor that has one, in one query across page models."""
-    from wagtail.images import get_image_model
-
-    ids = [ancestor.pk for ancestor in ancestors]
-    querysets = [
-        model.objects.filter(pk__in=ids, social_image__isnull=False)
-        .order_by()  # compound statements take no ORDER BY in their parts
-        .values_list("depth", "title", "social_image_id", "social_image_alt")
-        for model in _mixin_page_models()
-    ]
-    if not ids or not querysets:
-        return None
-    combined = querysets[0].union(*querysets[1:]) if len(querysets) > 1 else querysets[0]
-    rows = sorted(combined, reverse=True)
-    if not rows:
-        return None
-    _depth, title, image_id, alt = rows[0]
-    image = get_image_model().objects.filter(pk=image_id).first()
-    if image is None:
-        return None
-    return image, alt, f"inherited from {clean_text(title)}"
-
-
-def _mixin_page_models() -> list:
-    from django.apps import apps
-
-    from ..models import SocialMetaMixin
-
-    # Only the model whose own table holds social_image: a subclass of it would only repeat rows.
-    return [
-        model
-        for model in apps.get_models()
-        if issubclass(model, SocialMetaMixin)
-        and issubclass(model, Page)
-        and model._meta.get_field("social_image").model is model
-    ]
 
 
 def _publisher_logo(site_settings, site) -> SocialImage | None:
@@ -349,84 +303,7 @@ def _publisher_logo(site_settings, site) -> SocialImage | None:
     return social_image(logo, logo.title, site, smo_settings.LOGO_FILTER)
 
 
-# --- tree: ancestors, section, breadcrumbs -------------------------------------------------
-
-
-def _ancestors(page: Page, site: Site | None) -> list[Page]:
-    """Ancestors of ``page`` from its site's root page down (one query, generic pages)."""
-    if not page.pk or getattr(page, "depth", 0) <= 1:
-        return []
-    root_depth = _site_root_depth(site) if site is not None else 2
-    return list(page.get_ancestors().filter(depth__gte=root_depth))
-
-
-def _site_root_depth(site: Site) -> int:
-    for path in Site.get_site_root_paths():
-        if path.site_id == site.pk:
-            return path.root_path.strip("/").count("/") + 2
-    return 2
-
-
-def _section(page: Page, ancestors: list[Page], site: Site | None) -> str:
-    """The title of the page's parent, unless the parent is the site's home page."""
-    if not ancestors or (site is not None and ancestors[-1].pk == site.root_page_id):
-        return ""
-    return clean_text(ancestors[-1].title)
-
-
-def _breadcrumbs(page, ancestors, site, page_url, title) -> tuple[Breadcrumb, ...]:
-    if not page_url:
-        return ()
-    crumbs = []
-    for ancestor in ancestors:
-        url = ancestor.get_url_parts(None)
-        if url is None or url[1] is None:
-            continue
-        crumbs.append(Breadcrumb(clean_text(ancestor.title), url[1].rstrip("/") + url[2]))
-    crumbs.append(Breadcrumb(clean_text(page.title) or title, page_url))
-    return tuple(crumbs)
-
-
-# --- locale, dates, tags, profiles ---------------------------------------------------------
-
-
-def og_locale(code: str) -> str:
-    """An Open Graph locale ("en_US") from a language code ("en-us", "ru" -> "ru_RU")."""
-    lang, _, region = (code or "").replace("_", "-").partition("-")
-    lang = lang.lower()
-    if not region and lang:
-        # A bare language takes the region of LANGUAGE_CODE when it is the same language,
-        # else the usual one from the C library's locale aliases ("ru" -> "ru_RU").
-        default_lang, _, default_region = settings.LANGUAGE_CODE.replace("_", "-").partition("-")
-        if default_lang.lower() == lang and default_region:
-            region = default_region
-        else:
-            normal = pylocale.normalize(lang).split(".")[0]
-            region = normal.partition("_")[2] if normal.startswith(lang + "_") else ""
-    return f"{lang}_{region.upper()}" if region else lang
-
-
-def _locale(page: Page, site_settings, language_code: str) -> tuple[str, str]:
-    if site_settings and site_settings.locale:
-        return og_locale(site_settings.locale), "site settings"
-    if getattr(settings, "WAGTAIL_I18N_ENABLED", False):
-        code = getattr(getattr(page, "locale", None), "language_code", "") or language_code
-        if code:
-            return og_locale(code), "page locale"
-    # Without Wagtail i18n every page is in the site's language: no query for the page's locale.
-    return og_locale(settings.LANGUAGE_CODE), "LANGUAGE_CODE"
-
-
-def _locale_alternates(page: Page, locale: str) -> tuple[str, ...]:
-    """og:locale:alternate for each live translation of the page (Wagtail i18n)."""
-    if not getattr(settings, "WAGTAIL_I18N_ENABLED", False) or not page.pk:
-        return ()
-    codes = (
-        Page.objects.filter(translation_key=page.translation_key, live=True)
-        .exclude(pk=page.pk)
-        .values_list("locale__language_code", flat=True)
-    )
-    return tuple(sorted({og_locale(code) for code in codes} - {locale}))
+# --- dates, tags, profiles -----------------------------------------------------------------
 
 
 def _tags(page: Page) -> tuple[str, ...]:

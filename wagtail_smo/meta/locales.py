@@ -1,0 +1,48 @@
+"""Locales: og:locale from language codes, and the languages of a page's translations."""
+
+from __future__ import annotations
+
+import locale as pylocale
+
+from django.conf import settings
+from wagtail.models import Page
+
+
+def og_locale(code: str) -> str:
+    """An Open Graph locale ("en_US") from a language code ("en-us", "ru" -> "ru_RU")."""
+    lang, _, region = (code or "").replace("_", "-").partition("-")
+    lang = lang.lower()
+    if not region and lang:
+        # A bare language takes the region of LANGUAGE_CODE when it is the same language,
+        # else the usual one from the C library's locale aliases ("ru" -> "ru_RU").
+        default_lang, _, default_region = settings.LANGUAGE_CODE.replace("_", "-").partition("-")
+        if default_lang.lower() == lang and default_region:
+            region = default_region
+        else:
+            normal = pylocale.normalize(lang).split(".")[0]
+            region = normal.partition("_")[2] if normal.startswith(lang + "_") else ""
+    return f"{lang}_{region.upper()}" if region else lang
+
+
+def page_locale(page: Page, site_settings, language_code: str) -> tuple[str, str]:
+    """The og:locale of ``page`` and its source."""
+    if site_settings and site_settings.locale:
+        return og_locale(site_settings.locale), "site settings"
+    if getattr(settings, "WAGTAIL_I18N_ENABLED", False):
+        code = getattr(getattr(page, "locale", None), "language_code", "") or language_code
+        if code:
+            return og_locale(code), "page locale"
+    # Without Wagtail i18n every page is in the site's language: no query for the page's locale.
+    return og_locale(settings.LANGUAGE_CODE), "LANGUAGE_CODE"
+
+
+def locale_alternates(page: Page, locale: str) -> tuple[str, ...]:
+    """og:locale:alternate for each live translation of the page (Wagtail i18n)."""
+    if not getattr(settings, "WAGTAIL_I18N_ENABLED", False) or not page.pk:
+        return ()
+    codes = (
+        Page.objects.filter(translation_key=page.translation_key, live=True)
+        .exclude(pk=page.pk)
+        .values_list("locale__language_code", flat=True)
+    )
+    return tuple(sorted({og_locale(code) for code in codes} - {locale}))
