@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections import OrderedDict
-from functools import reduce
 
-from django.db.models import F, Q, Value
+from django.db.models import F, Value
 from django.db.models.functions import Coalesce, NullIf
 from wagtail.images import get_image_model
 from wagtail.models import Page, Site, get_page_models
@@ -20,6 +19,7 @@ class AuditContext:
     def __init__(self) -> None:
         self._images: OrderedDict[int, object] = OrderedDict()
         self._root_paths: dict[int, str] = {}
+        self._titled = None
 
     def image(self, image_id: int | None):
         """The original Wagtail image ``image_id`` (cached), or None."""
@@ -56,16 +56,14 @@ class AuditContext:
         """Other live pages of ``page``'s site whose social title is ``title``: (id, title)."""
         if not title:
             return []
+        if self._titled is None:
+            # Built once per audit: the page models and their fields do not change in a run.
+            self._titled = Page.objects.live().annotate(smo_title=_resolved_title())
         site = self.site_for(page)
-        root_path = self._root_path(site) if site else ""
-        querysets = [
-            qs.filter(smo_title=title, path__startswith=root_path)
-            .exclude(pk=page.pk)
-            .values_list("pk", "title")
-            .order_by()
-            for qs in _titled_querysets()
-        ]
-        return list(querysets[0].union(*querysets[1:], all=True)[:limit])
+        pages = self._titled.filter(smo_title=title).exclude(pk=page.pk)
+        if site is not None:
+            pages = pages.filter(path__startswith=self._root_path(site))
+        return list(pages.order_by("path").values_list("pk", "title")[:limit])
 
     def _root_path(self, site: Site) -> str:
         if site.pk not in self._root_paths:
@@ -76,35 +74,30 @@ class AuditContext:
         return self._root_paths[site.pk]
 
 
-def _has_field(model, name: str) -> bool:
-    return any(f.name == name for f in model._meta.get_fields())
+def _resolved_title():
+    """SQL for the title the resolver picks: social title, then SEO title, then title.
 
-
-def _titled_querysets():
-    """Live pages annotated with ``smo_title``, the title the resolver would pick, per model."""
+    One query for every page type: each model holding ``social_title`` is joined from Page
+    (a page has a row in one of them only), so no union over the page models is needed.
+    """
     from ..models import SocialMetaMixin
 
-    mixin_models = [
-        m for m in get_page_models() if issubclass(m, SocialMetaMixin) and not m._meta.abstract
-    ]
-    querysets = []
-    for model in mixin_models:
-        querysets.append(
-            model.objects.live().annotate(smo_title=_coalesce_title(model, "social_title"))
-        )
-    others = Page.objects.live().exclude(
-        reduce(
-            lambda q, m: q | Q(content_type__app_label=m._meta.app_label,
-                               content_type__model=m._meta.model_name),
-            mixin_models,
-            Q(pk__in=[]),
-        )
-    )
-    querysets.append(others.annotate(smo_title=_coalesce_title(Page)))
-    return querysets
-
-
-def _coalesce_title(model, *first: str):
-    names = [*first, "seo_title"]
-    parts = [NullIf(F(name), Value("")) for name in names if _has_field(model, name)]
+    parts = []
+    for model in get_page_models():
+        if not issubclass(model, SocialMetaMixin):
+            continue
+        field = model._meta.get_field("social_title")
+        if field.model is model:  # a subclass's title lives in its parent's table: joined there
+            parts.append(NullIf(F(_path_from_page(model) + "__social_title"), Value("")))
+    if any(f.name == "seo_title" for f in Page._meta.get_fields()):
+        parts.append(NullIf(F("seo_title"), Value("")))
     return Coalesce(*parts, F("title")) if parts else F("title")
+
+
+def _path_from_page(model) -> str:
+    """The lookup from Page down to ``model`` through multi-table inheritance, e.g. "blogpage"."""
+    names = []
+    while model is not Page and model._meta.concrete_model is not Page:
+        names.append(model._meta.model_name)
+        model = next(iter(model._meta.parents))
+    return "__".join(reversed(names))

@@ -135,7 +135,7 @@ class Command(BaseCommand):
         bar = self._progress(pages) if progress else None
         audited = 0
         writer.start()
-        for page in pages.specific(defer=True).iterator(chunk_size=CHUNK_SIZE):
+        for page in pages.specific().iterator(chunk_size=CHUNK_SIZE):
             audited += 1
             result = audit_page(page, context=context)
             for finding in result.findings:
