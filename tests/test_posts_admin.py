@@ -317,7 +317,7 @@ def test_page_editor_shows_the_pages_posts(client, users, post):
     admin = get_user_model().objects.create_superuser("root", "root@example.com", "pw")
     client.force_login(admin)
     html = client.get(reverse("wagtailadmin_pages:edit", args=(post.page_id,))).content.decode()
-    assert "Social posts (1 draft)" in html
+    assert "Social posts (Draft: 1)" in html
     assert f"?page_id={post.page_id}" in html
 
 

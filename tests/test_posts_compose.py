@@ -217,3 +217,12 @@ def test_empty_values_leave_no_blank_lines():
     assert render("{title}\n\n{description}\n\n{link}\n\n{hashtags}", {
         "title": "T", "description": "", "link": "L", "hashtags": "",
     }) == "T\n\nL"
+
+
+@pytest.mark.parametrize("text", [
+    "http://localhost:8000/news/ is not a link on X",
+    "see https://example.com/path?x=1, then https://sub.example.co.uk.",
+    "https://пример.рф/путь works",
+])
+def test_x_url_detection_matches_twitter_text(text):
+    assert count_length(text, "x") == parse_tweet(text).weightedLength

@@ -144,17 +144,17 @@ def dashboard_panels(request, panels) -> None:
 
 
 def page_posts_summary(page) -> str:
-    """"2 drafts, 1 sent": the states of a page's posts."""
+    """"Draft: 2, Sent: 1": how many of a page's posts are in each state."""
     counts = dict(
         SocialPost.objects.filter(page=page).values_list("status")
         .annotate(n=Count("pk")).values_list("status", "n")
     )
     labels = dict(PostStatus.choices)
-    return ", ".join(f"{n} {labels[status].lower()}" for status, n in sorted(counts.items()))
+    return ", ".join(f"{labels[status]}: {n}" for status, n in sorted(counts.items()))
 
 
 def page_header_buttons(page, user, view_name, next_url=None):
-    """``register_page_header_buttons``: "Social posts (2 drafts)" in the page editor's header."""
+    """``register_page_header_buttons``: "Social posts (Draft: 2)" in the page editor's header."""
     if view_name != "edit" or not workflow.can(user, "change"):
         return
     summary = page_posts_summary(page)

@@ -19,9 +19,14 @@ from dataclasses import dataclass
 
 import regex
 
-#: A URL as the networks detect it in a post: scheme, then anything up to white space, minus
+#: A URL as the networks detect it in a post: scheme, a host name with a top-level domain
+#: ("localhost" is not linked, so it counts in full), then anything up to white space, minus
 #: trailing punctuation that usually ends a sentence rather than the URL.
-URL_RE = regex.compile(r"https?://[^\s<>\"]+?(?=[.,;:!?)\]'\"]*(?:\s|$))", regex.IGNORECASE)
+URL_RE = regex.compile(
+    r"https?://(?:[\p{L}\p{N}-]+\.)+\p{L}{2,}(?::\d+)?"
+    r"(?:[/?#][^\s<>\"]*?)?(?=[.,;:!?)\]'\"]*(?:\s|$))",
+    regex.IGNORECASE,
+)
 
 #: Weight of a URL for networks that shorten links (t.co, Mastodon's reserved length).
 SHORT_URL_LENGTH = 23
