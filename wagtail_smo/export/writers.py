@@ -142,29 +142,44 @@ def _schedule(options: ExportOptions) -> Iterator[datetime]:
     return options.schedule.times()
 
 
+def _write_scheduled(
+    items: Iterable[FeedItem], out: TextIO, options: ExportOptions, *, header: list[str] | None,
+    row: Callable, max_rows: int | None = None, name: str = "",
+) -> int:
+    """Write one row per page from ``row(item, composed_post, moment)``; times from the schedule."""
+    writer = csv.writer(out)
+    if header:
+        writer.writerow(header)
+    times = _schedule(options)
+    count = 0
+    for item in items:
+        if max_rows is not None and count == max_rows:
+            options.warn(
+                f"{name} takes at most {max_rows} rows: the remaining pages were left out "
+                "(narrow the export with --since/--until or --limit)."
+            )
+            break
+        writer.writerow(row(item, _composed(item, options), next(times)))
+        count += 1
+    return count
+
+
+def _image_url(item: FeedItem) -> str:
+    return item.meta.image.url if item.meta.image else ""
+
+
 def write_hootsuite(items: Iterable[FeedItem], out: TextIO, options: ExportOptions) -> int:
     """Hootsuite bulk composer: date/time ("MM/DD/YYYY HH:MM", 24 h), message, link; no header.
 
     Hootsuite takes at most 350 rows per file: later pages are left out with a warning.
     """
-    writer = csv.writer(out)
-    times = _schedule(options)
-    count = 0
-    for item in items:
-        if count == HOOTSUITE_MAX_ROWS:
-            options.warn(
-                f"Hootsuite takes at most {HOOTSUITE_MAX_ROWS} rows: the remaining pages were "
-                "left out (narrow the export with --since/--until or --limit)."
-            )
-            break
-        post = _composed(item, options)
-        moment = next(times)
-        writer.writerow(
-            [moment.strftime("%m/%d/%Y %H:%M"), spreadsheet_safe(post.text),
-             spreadsheet_safe(post.link)]
-        )
-        count += 1
-    return count
+    return _write_scheduled(
+        items, out, options, header=None, max_rows=HOOTSUITE_MAX_ROWS, name="Hootsuite",
+        row=lambda item, post, moment: [
+            moment.strftime("%m/%d/%Y %H:%M"), spreadsheet_safe(post.text),
+            spreadsheet_safe(post.link),
+        ],
+    )
 
 
 POSTCRON_COLUMNS = ["Message", "Year", "Month", "Day", "Hour", "Minute", "Image URL", "Link"]
@@ -172,20 +187,13 @@ POSTCRON_COLUMNS = ["Message", "Year", "Month", "Day", "Hour", "Minute", "Image 
 
 def write_postcron(items: Iterable[FeedItem], out: TextIO, options: ExportOptions) -> int:
     """Postcron bulk spreadsheet: text, year, month, day, hour (24 h), minute, image URL, link."""
-    writer = csv.writer(out)
-    writer.writerow(POSTCRON_COLUMNS)
-    times = _schedule(options)
-    count = 0
-    for item in items:
-        post = _composed(item, options)
-        moment = next(times)
-        image = item.meta.image.url if item.meta.image else ""
-        writer.writerow(
-            [spreadsheet_safe(post.text), moment.year, moment.month, moment.day, moment.hour,
-             moment.minute, spreadsheet_safe(image), spreadsheet_safe(post.link)]
-        )
-        count += 1
-    return count
+    return _write_scheduled(
+        items, out, options, header=POSTCRON_COLUMNS,
+        row=lambda item, post, moment: [
+            spreadsheet_safe(post.text), moment.year, moment.month, moment.day, moment.hour,
+            moment.minute, spreadsheet_safe(_image_url(item)), spreadsheet_safe(post.link),
+        ],
+    )
 
 
 BUFFER_COLUMNS = ["Text", "Image URL", "Tags", "Posting Time"]
@@ -196,20 +204,13 @@ def write_buffer(items: Iterable[FeedItem], out: TextIO, options: ExportOptions)
 
     "Posting Time" is "YYYY-MM-DD HH:MM" in the site's time zone; the link is inside the text.
     """
-    writer = csv.writer(out)
-    writer.writerow(BUFFER_COLUMNS)
-    times = _schedule(options)
-    count = 0
-    for item in items:
-        post = _composed(item, options)
-        moment = next(times)
-        image = item.meta.image.url if item.meta.image else ""
-        writer.writerow(
-            [spreadsheet_safe(post.text), spreadsheet_safe(image),
-             spreadsheet_safe(", ".join(item.meta.tags)), moment.strftime("%Y-%m-%d %H:%M")]
-        )
-        count += 1
-    return count
+    return _write_scheduled(
+        items, out, options, header=BUFFER_COLUMNS,
+        row=lambda item, post, moment: [
+            spreadsheet_safe(post.text), spreadsheet_safe(_image_url(item)),
+            spreadsheet_safe(", ".join(item.meta.tags)), moment.strftime("%Y-%m-%d %H:%M"),
+        ],
+    )
 
 
 WRITERS = {
