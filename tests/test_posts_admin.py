@@ -334,3 +334,19 @@ def test_channel_template_errors_are_shown_with_position(client, demo_content):
     assert "line 1, column 9" in response.content.decode()
     channel.refresh_from_db()
     assert channel.message_template == ""
+
+
+def test_social_posts_panel_lists_the_pages_posts(rf, post):
+    from wagtail.admin.panels import ObjectList
+
+    from wagtail_smo.posts.admin_ui import SocialPostsPanel
+
+    admin = get_user_model().objects.create_superuser("root", "root@example.com", "pw")
+    request = rf.get("/")
+    request.user = admin
+    handler = ObjectList([SocialPostsPanel()]).bind_to_model(BlogPage)
+    page = post.page.specific
+    form = handler.get_form_class()(instance=page, for_user=admin)
+    html = handler.get_bound_panel(instance=page, request=request, form=form).render_html()
+    assert reverse("wagtail_smo_posts:edit", args=(post.pk,)) in html
+    assert "x-demo" in html and "Draft" in html
