@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from html import escape
 
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 
@@ -31,12 +31,11 @@ class HeadTag:
 
     @property
     def html(self) -> SafeString:
-        """The element as HTML, every value escaped."""
+        """The element as HTML, every value escaped (as Django's ``escape`` does)."""
+        key, value = escape(self.key, quote=True), escape(self.value, quote=True)
         if self.attr == "rel":
-            return mark_safe(f'<link rel="{escape(self.key)}" href="{escape(self.value)}">')  # noqa: S308
-        return mark_safe(  # noqa: S308 (both values escaped just above)
-            f'<meta {self.attr}="{escape(self.key)}" content="{escape(self.value)}">'
-        )
+            return mark_safe(f'<link rel="{key}" href="{value}">')  # noqa: S308 (escaped)
+        return mark_safe(f'<meta {self.attr}="{key}" content="{value}">')  # noqa: S308 (escaped)
 
     def as_dict(self) -> dict[str, str]:
         """The tag as its HTML attributes, e.g. {"property": "og:title", "content": "..."}."""
