@@ -142,8 +142,18 @@ def _load_specific(chunk: list[Page]) -> list[Page]:
         tags = getattr(model, "smo_tags_field", None)
         if tags and hasattr(model, tags):
             queryset = queryset.prefetch_related(tags)
-        loaded.update((page.pk, page) for page in queryset)
+        for page in queryset:
+            _sort_prefetched(page, tags)
+            loaded[page.pk] = page
     return [loaded[page.pk] for page in chunk if page.pk in loaded]
+
+
+def _sort_prefetched(page: Page, name: str | None) -> None:
+    # Tags come back in no particular order (PostgreSQL varies): sort them by name so that a
+    # feed's bytes, hence its ETag and a static file, do not change from one run to the next.
+    prefetched = getattr(page, "_prefetched_objects_cache", {}).get(name) if name else None
+    if prefetched is not None and prefetched._result_cache is not None:
+        prefetched._result_cache.sort(key=lambda tag: str(tag.name).casefold())
 
 
 def _image_fks(model) -> list[str]:
