@@ -83,6 +83,21 @@ def test_page_fields_come_back_intact(post, baseline, title, description, alt, a
     assert html.count("<script") == html.count("</script>") == baseline[1]
 
 
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(intro=text)
+def test_plain_text_description_field_comes_back_intact(post, intro):
+    """The intro (a plain CharField) is text: "<b>" or "&amp;" in it stay exactly that."""
+    if not expected(intro):
+        return
+    post.social_description = ""
+    post.search_description = ""
+    post.intro = intro
+    head = parse_head(render(post))
+    assert head.one("og:description") == head.one("twitter:description") == expected(intro)
+    assert head.ld("Article")["description"] == expected(intro)
+
+
 @settings(max_examples=30, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(site_name=storable, x_handle=storable, creator=storable, organisation=storable)

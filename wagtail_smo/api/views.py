@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, JsonResponse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from wagtail.models import Site
 
 from ..meta import resolve
@@ -15,7 +15,7 @@ def _error(status: int, message: str) -> JsonResponse:
     return JsonResponse({"error": message}, status=status)
 
 
-@require_GET
+@require_safe
 def page_meta(request: HttpRequest) -> JsonResponse:
     """``GET ?url=https://host/path/`` or ``?path=/path/``: the social meta of a public page.
 
