@@ -266,3 +266,14 @@ def test_hootsuite_stops_at_350_rows_with_a_warning(demo_content):
     assert write_hootsuite(repeat(item, 351), out, options) == 350
     assert len(list(csv.reader(io.StringIO(out.getvalue())))) == 350
     assert len(warnings) == 1 and "350" in warnings[0]
+
+
+@pytest.mark.django_db
+def test_progress_bar_only_on_a_terminal(demo_content, tmp_path, capsys, monkeypatch):
+    run("--format", "csv", "--output", str(tmp_path / "a.csv"))
+    assert "page/s" not in capsys.readouterr().err
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    run("--format", "csv", "--output", str(tmp_path / "b.csv"))
+    err = capsys.readouterr().err
+    total = len(visible_blog_ids()) + NewsPage.objects.live().count()
+    assert f"{total}/{total}" in err
