@@ -30,7 +30,7 @@ def run_worker(env: dict) -> None:
     """Run one `db_worker --batch` process until the queue is empty."""
     subprocess.run([sys.executable, "manage.py", "db_worker", "--batch", "--no-startup-delay",
                     "--interval", "0.05"], cwd=ROOT, env=env, check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                   stdout=subprocess.DEVNULL, stderr=None if os.environ.get("SMO_BENCH_DEBUG") else subprocess.DEVNULL)
 
 
 def main() -> None:
@@ -84,7 +84,9 @@ def main() -> None:
         span = DBTaskResult.objects.aggregate(start=Min("started_at"), end=Max("finished_at"))
         worker = (span["end"] - span["start"]).total_seconds()
         sent = SocialPost.objects.filter(status=PostStatus.SENT).count()
-        assert sent == 2 * POSTS, f"only {sent} of {2 * POSTS} sent"
+        failed = DBTaskResult.objects.exclude(status="SUCCESSFUL")
+        assert sent == 2 * POSTS, (f"only {sent} of {2 * POSTS} sent; {failed.count()} tasks "
+                                   f"failed: {failed.values_list('exception_class_path', 'traceback').first()}")
         assert len(fake.posts) == 2 * POSTS
 
     print(f"posts per side: {POSTS}")

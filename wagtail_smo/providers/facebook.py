@@ -13,12 +13,8 @@ class FacebookProvider(GraphProvider):
     network = "facebook"
     base_url = "https://graph.facebook.com"
     option_names = ("API_URL", "API_VERSION", "PAGE_ID", "PAGE_ACCESS_TOKEN")
+    default_version = "v21.0"
     required_options = ("PAGE_ID", "PAGE_ACCESS_TOKEN")
-
-    @property
-    def version(self) -> str:
-        """The Graph API version in the path."""
-        return self.options.get("API_VERSION", "v21.0")
 
     def build_payload(self, message: OutgoingPost) -> dict:
         """message and link (Facebook builds the card from the page's Open Graph tags)."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from ..exceptions import AuthenticationError, PermanentError, RateLimited, TemporaryError
 from .http import HttpProvider
 
@@ -13,6 +15,14 @@ AUTH_CODES = {102, 190, 200, 10}
 
 class GraphProvider(HttpProvider):
     """Reads ``{"error": {"message", "code", ...}}`` answers of the Graph API."""
+
+    #: API version in the path; OPTIONS["API_VERSION"] overrides it.
+    default_version: ClassVar[str] = ""
+
+    @property
+    def version(self) -> str:
+        """The API version in the path."""
+        return self.options.get("API_VERSION", self.default_version)
 
     def check_response(self, response) -> None:
         """Map Graph error codes (which arrive with 400 for many kinds) to the hierarchy."""

@@ -14,12 +14,8 @@ class ThreadsProvider(GraphProvider):
     network = "threads"
     base_url = "https://graph.threads.net"
     option_names = ("API_URL", "API_VERSION", "USER_ID", "ACCESS_TOKEN")
+    default_version = "v1.0"
     required_options = ("USER_ID", "ACCESS_TOKEN")
-
-    @property
-    def version(self) -> str:
-        """The API version in the path."""
-        return self.options.get("API_VERSION", "v1.0")
 
     def _token(self) -> dict:
         return {"access_token": self.options.get("ACCESS_TOKEN")}
