@@ -350,3 +350,23 @@ def test_social_posts_panel_lists_the_pages_posts(rf, post):
     html = handler.get_bound_panel(instance=page, request=request, form=form).render_html()
     assert reverse("wagtail_smo_posts:edit", args=(post.pk,)) in html
     assert "x-demo" in html and "Draft" in html
+
+
+def test_add_a_post_by_hand(client, users, demo_content):
+    page = BlogPage.objects.get(slug="hashtags-and-reach")
+    client.force_login(users["editor"])
+    data = {"page": page.pk, "channel": "linkedin-demo", "text": "Written by hand", "link": "",
+            "image": ""}
+    response = client.post(reverse("wagtail_smo_posts:add"), data)
+    assert response.status_code == 302
+    post = SocialPost.objects.get()
+    assert (post.created_by, post.site, post.status) == (users["editor"], demo_content,
+                                                         PostStatus.DRAFT)
+    # A second open post for the same page and channel is refused by the form.
+    response = client.post(reverse("wagtail_smo_posts:add"), {**data, "text": "Again"})
+    assert response.status_code == 200
+    assert SocialPost.objects.count() == 1
+    client.force_login(users["viewer_approver"])  # no add permission
+    response = client.post(reverse("wagtail_smo_posts:add"), {**data, "channel": "x-demo"})
+    assert response.status_code in (302, 403)
+    assert SocialPost.objects.count() == 1

@@ -28,7 +28,7 @@ from wagtail.models import Page, Site
 from wagtail.snippets.views.snippets import EditView, IndexView, SnippetViewSet
 
 from ..meta import resolve
-from ..models import PostStatus, SocialPost
+from ..models import OPEN_STATUSES, PostStatus, SocialPost
 from ..providers import channel_aliases, channel_config, channel_network
 from . import workflow
 from .counting import count_length, network_limit
@@ -92,11 +92,23 @@ class SocialPostForm(WagtailAdminModelForm):
     def clean(self):
         cleaned = super().clean()
         post = self.instance
+        if post.pk is None and cleaned.get("channel"):
+            post.channel = cleaned["channel"]  # the instance is only filled after clean()
         if post.channel and post.channel not in channel_aliases():
             self.add_error("channel", _("Unknown channel."))
             return cleaned
         if post.status not in workflow.EDITABLE:
             raise forms.ValidationError(_("A sending, sent or cancelled post cannot change."))
+        page = cleaned.get("page") or (post.page if post.page_id else None)
+        if post.pk is None and page is not None and SocialPost.objects.filter(
+            page=page, channel=post.channel, status__in=OPEN_STATUSES
+        ).exists():
+            # The partial unique constraint involves "status", which the form does not hold,
+            # so Django would not check it: say it here instead of failing on save.
+            raise forms.ValidationError(
+                _("This page already has an open post for %(channel)s: edit that one instead.")
+                % {"channel": post.channel}
+            )
         if "text" in cleaned and post.channel in channel_aliases():
             post.text = cleaned["text"]
             post.image = cleaned.get("image")
@@ -108,10 +120,12 @@ class SocialPostForm(WagtailAdminModelForm):
         return cleaned
 
     def save(self, commit=True):
-        """New posts take the page's site."""
+        """New posts take the page's site and their author."""
         post = super().save(commit=False)
         if post.page_id and not post.site_id:
             post.site = post.page.get_site()
+        if post.pk is None and getattr(self, "for_user", None) is not None:
+            post.created_by = self.for_user
         if commit:
             post.save()
         return post
