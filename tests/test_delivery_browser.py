@@ -1,0 +1,54 @@
+"""A failed post in real headless Chromium: the editor reads the network's message in the
+attempts table, clicks Retry, and the post is delivered once to the fake network."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import override_settings
+
+from tests.fakes import networks as fk
+from wagtail_smo.models import AttemptOutcome, PostStatus, SocialPost
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def test_editor_sees_attempt_and_retries(browser_page, live_server, test_output_dir):
+    from wagtail.models import Page, Site
+
+    from wagtail_smo import delivery
+
+    get_user_model().objects.create_superuser("boss", "boss@example.com", "secret-pw")
+    root = Site.objects.get(is_default_site=True).root_page
+    article = root.add_child(instance=Page(title="Retry me", slug="retry-me"))
+    with fk.FakeMastodon() as fake, override_settings(WAGTAIL_SMO={"PROVIDERS": {
+            "mastodon": fk.channel_settings("mastodon", fake)}}):
+        fake.add_fault("/api/v1/statuses", "status", status=503,
+                       body={"error": "Mastodon is down for maintenance"})
+        post = SocialPost.objects.create(page=article, channel="mastodon", text="Retry me please",
+                                         status=PostStatus.APPROVED)
+        with override_settings(WAGTAIL_SMO={"PROVIDERS": {"mastodon": fk.channel_settings(
+                "mastodon", fake)}, "DELIVERY": {"MAX_ATTEMPTS": 1}}):
+            assert delivery.deliver(post.pk) == PostStatus.FAILED
+
+        page = browser_page
+        page.goto(f"{live_server.url}/admin/login/")
+        page.fill("#id_username", "boss")
+        page.fill("#id_password", "secret-pw")
+        page.click("button[type=submit]")
+        page.wait_for_url(re.compile(r"/admin/$"))
+        page.goto(f"{live_server.url}/admin/social-posts/edit/{post.pk}/")
+        row = page.locator(".smo-attempts-table tbody tr")
+        assert row.count() == 1
+        assert "Mastodon is down for maintenance" in row.inner_text()
+        assert "503" in row.inner_text()
+        page.screenshot(path=str(test_output_dir / "delivery-failed-attempt.png"), full_page=True)
+        page.locator("button[data-smo-action='send']").click()
+        page.wait_for_load_state()
+        post.refresh_from_db()
+        assert post.status == PostStatus.SENT
+        assert len(fake.posts) == 1
+        assert list(post.attempts.order_by("started_at", "id").values_list("outcome", flat=True)) == [
+            AttemptOutcome.FAILED, AttemptOutcome.SENT]
