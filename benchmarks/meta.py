@@ -11,7 +11,7 @@ pre-empts for a 20 ms slice weighs on a mean far more than on a median.
 wagtail-smo is measured twice: as shipped (resolved meta cached across requests) and with
 ``META_CACHE_TIMEOUT = 0`` (everything resolved on every render), so the cache's share shows.
 
-``SMO_BENCH_ROUNDS`` (default 1000) sets the renders per contender. Needs the ``bench`` extra
+``SMO_BENCH_ROUNDS`` (default 500) sets the renders per contender. Needs the ``bench`` extra
 (``pip install -e .[bench]``; ``make bench`` does it).
 """
 
@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # This file is called meta.py, like django-meta's package: take its folder off the path.
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "benchmarks"]
 sys.path.insert(0, str(ROOT))
-ROUNDS = int(os.environ.get("SMO_BENCH_ROUNDS", "1000"))
+ROUNDS = int(os.environ.get("SMO_BENCH_ROUNDS", "500"))
 
 
 def build_site():
