@@ -70,12 +70,12 @@ def request_memo(request) -> dict:
     return memo
 
 
-def get(key: str):
+def fetch(key: str):
     """The cached value of ``key`` or None."""
     return _cache().get(key)
 
 
-def set(key: str, value) -> None:  # noqa: A001 (mirrors the cache API)
+def store(key: str, value) -> None:
     """Cache ``value`` under ``key`` for ``META_CACHE_TIMEOUT`` seconds."""
     _cache().set(key, value, smo_settings.META_CACHE_TIMEOUT)
 

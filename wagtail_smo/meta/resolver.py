@@ -82,10 +82,10 @@ def resolve(page: Page, request=None) -> SocialMeta:
     key = cache.cache_key(page)
     meta = memo.get(key)
     if meta is None:
-        meta = cache.get(key)
+        meta = cache.fetch(key)
         if meta is None:
             meta = _resolve(page, request)
-            cache.set(key, meta)
+            cache.store(key, meta)
         memo[key] = meta
     return meta
 
