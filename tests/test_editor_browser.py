@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from urllib.parse import urlsplit
 
 import pytest
@@ -57,7 +58,13 @@ def test_social_preview_follows_the_editor(browser_page, site, test_output_dir):
 
     # Open Wagtail's live preview and switch it to the "Social cards" mode.
     page.click('[data-side-panel-toggle="preview"]')
+    iframe = page.locator("#w-preview-iframe")
+    # Wait for the first (default) preview, so that the mode switch is not lost while the
+    # preview panel is still starting.
+    expect(iframe).to_have_attribute("src", re.compile(r"mode=&"), timeout=TIMEOUT)
     page.select_option("#id_preview_mode", SOCIAL_PREVIEW_MODE)
+    expect(iframe).to_have_attribute("src", re.compile(f"mode={SOCIAL_PREVIEW_MODE}"),
+                                     timeout=TIMEOUT)
     frame = page.frame_locator("#w-preview-iframe")
     for network in ("facebook", "x", "linkedin", "mastodon", "bluesky"):
         expect(card(frame, network, "title")).to_have_text(meta.title, timeout=TIMEOUT)
