@@ -230,3 +230,13 @@ def test_multisite_urls_come_from_the_pages_own_site(client, demo_content):
     assert head.one("og:url") == "https://blog.example.org/social-cards-explained/"
     assert head.one("og:image").startswith("https://blog.example.org/media/")
     assert head.one("og:site_name") == "Other"
+
+
+def test_model_can_choose_schema_type_and_x_creator(client, demo_content, monkeypatch):
+    monkeypatch.setattr(BlogPage, "smo_schema_type", "BlogPosting")
+    monkeypatch.setattr(BlogPage, "smo_x_creator_field", "x_handle_of_author", raising=False)
+    monkeypatch.setattr(BlogPage, "x_handle_of_author", lambda self: "@ada", raising=False)
+    head = head_of(client, "/blog/social-cards-explained/")
+    posting = head.ld("BlogPosting")
+    assert posting["headline"] == "Social cards explained in five minutes"
+    assert head.one("twitter:creator") == "@ada" and head.one("twitter:site") == "@smodemo"
