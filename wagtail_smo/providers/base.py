@@ -72,7 +72,8 @@ class OutgoingPost:
             text=post.text, link=post.link or (meta.url if meta else ""),
             title=meta.title if meta else "", description=meta.description if meta else "",
             image=image, image_mime_type=mime, image_alt=alt, pk=post.pk,
-            image_url=meta.image.url if meta and meta.image else "",
+            image_url=getattr(post, "image_url", "") or (
+                meta.image.url if meta and meta.image else ""),
         )
 
 
