@@ -7,12 +7,14 @@ import hmac
 
 import pytest
 from django.test import override_settings
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.fakes import networks as fk
 from wagtail_smo.exceptions import AuthenticationError, PermanentError, UnsupportedFeature
 from wagtail_smo.providers import get_provider
 from wagtail_smo.providers.base import OutgoingPost
-from wagtail_smo.providers.bluesky import BlueskyProvider
+from wagtail_smo.providers.bluesky import BlueskyProvider, facets_for
 
 LINK = "https://blog.example/ünïcode-path/?utm_source=x"
 TEXT = f"Grüße 👋 from the café! {LINK} #wagtail #SMO"
@@ -297,3 +299,20 @@ def test_webhook_wrong_secret_is_rejected_by_receiver(fake):
     wrong = type(provider)(alias, {**provider.options, "SECRET": "whsec_wrong"})
     with pytest.raises(AuthenticationError, match="Bad signature"):
         wrong.send(message(), KEY)
+
+
+_words = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="#"),
+                 max_size=20).map(lambda s: s.replace("http", "htp"))
+
+
+@settings(max_examples=200, deadline=None)
+@given(before=_words, after=_words,
+       path=st.text(st.characters(whitelist_categories=("L", "N")), min_size=1, max_size=12))
+def test_bluesky_link_facet_offsets_are_utf8_bytes(before, after, path):
+    url = f"https://example.com/{path}"
+    text = f"{before} {url} {after}"
+    encoded = text.encode()
+    links = [f for f in facets_for(text) if f["features"][0]["$type"].endswith("#link")]
+    assert len(links) == 1
+    index = links[0]["index"]
+    assert encoded[index["byteStart"]:index["byteEnd"]].decode() == url == links[0]["features"][0]["uri"]
