@@ -224,3 +224,10 @@ def test_smo_deliver_due_command(page):
     out = io.StringIO()
     call_command("smo_deliver_due", stdout=out)
     assert out.getvalue().strip() == "Nothing due."
+
+
+def test_remote_url_from_the_network_is_only_kept_when_http():
+    assert delivery.safe_remote_url("javascript:alert(1)") == ""
+    assert delivery.safe_remote_url(" JaVaScRiPt:alert(1)") == ""
+    assert delivery.safe_remote_url("data:text/html,<script>") == ""
+    assert delivery.safe_remote_url("https://mastodon.example/@smo/1") == "https://mastodon.example/@smo/1"

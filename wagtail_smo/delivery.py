@@ -183,10 +183,16 @@ def _waiting_status(post: SocialPost) -> str:
     return PostStatus.SCHEDULED if post.scheduled_at else PostStatus.APPROVED
 
 
+def safe_remote_url(url: str) -> str:
+    """The network's link to the post if it is a plain http(s) URL (it becomes an admin href)."""
+    url = (url or "").strip()
+    return url[:2000] if url.lower().startswith(("https://", "http://")) else ""
+
+
 def _record_success(claim: Claim, result: SendResult) -> str:
     _finish(claim, outcome=AttemptOutcome.SENT, post_fields={
         "status": PostStatus.SENT, "sent_at": timezone.now(), "remote_id": result.remote_id[:255],
-        "remote_url": result.remote_url[:2000], "last_error": "", "retry_at": None,
+        "remote_url": safe_remote_url(result.remote_url), "last_error": "", "retry_at": None,
     })
     logger.info("Post %s sent to channel %s (%s)", claim.post.pk, claim.post.channel,
                 result.remote_url or result.remote_id)
