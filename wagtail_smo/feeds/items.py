@@ -99,7 +99,8 @@ def iter_items(
         resolved = [(page, resolve(page, context)) for page in _load_specific(chunk)]
         lengths = _image_lengths([meta for _page, meta in resolved])
         for page, meta in resolved:
-            site = _site_of(page, request, sites)
+            # Never the request's site: the same page must give the same item in a static file.
+            site = _site_of(page, context if request is None else None, sites)
             link = meta.url or ""
             if utm and link:
                 link = build_utm_url(link, utm_source, medium=utm_medium, page=page)
@@ -116,9 +117,10 @@ def iter_items(
             )
 
 
-def _site_of(page: Page, request, sites: dict) -> Site | None:
-    # Wagtail caches the site root paths; only the Site row itself needs a query, once per site.
-    parts = page.get_url_parts(request)
+def _site_of(page: Page, memo, sites: dict) -> Site | None:
+    # Wagtail caches the site root paths (on ``memo`` too, when given); only the Site row itself
+    # needs a query, once per site.
+    parts = page.get_url_parts(memo)
     if not parts:
         return None
     site_id = parts[0]

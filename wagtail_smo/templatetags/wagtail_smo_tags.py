@@ -19,7 +19,7 @@ for _name, _function in share_tags.INCLUSION_TAGS.items():
         _function
     )
 
-# {% feed_links [page] %}: autodiscovery links of the section's and the site's feeds (docs/feeds.md).
+# {% feed_links [page] %}: autodiscovery links of the section and site feeds (docs/feeds.md).
 from ..feeds.tags import feed_links  # noqa: E402
 
 register.inclusion_tag("wagtail_smo/feed_links.html", takes_context=True)(feed_links)
