@@ -44,9 +44,20 @@ def chromium():
         if os.environ.get("SMO_REQUIRE_BROWSER"):
             pytest.fail("chromium is not installed: apt-get install chromium")
         pytest.skip("chromium is not installed (apt-get install chromium)")
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
+    # Playwright's sync API runs the rest of the session in another context, where Django opens
+    # new connection objects: carry over the test data snapshot that serialized_rollback
+    # restores, or the first transactional browser test after a plain one empties the database.
+    snapshots = {
+        conn.alias: conn._test_serialized_contents
+        for conn in connections.all(initialized_only=True)
+        if hasattr(conn, "_test_serialized_contents")
+    }
     with sync_playwright() as playwright:
+        for alias, snapshot in snapshots.items():
+            connections[alias]._test_serialized_contents = snapshot
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
