@@ -226,3 +226,14 @@ def test_empty_values_leave_no_blank_lines():
 ])
 def test_x_url_detection_matches_twitter_text(text):
     assert count_length(text, "x") == parse_tweet(text).weightedLength
+
+
+def test_max_characters_is_an_accepted_channel_option(settings):
+    from django.core import checks
+
+    settings.WAGTAIL_SMO = {"PROVIDERS": {"big-mastodon": {
+        "BACKEND": "wagtail_smo.providers.console.ConsoleProvider",
+        "OPTIONS": {"NETWORK": "mastodon", "MAX_CHARACTERS": 5000},
+    }}}
+    messages = [m for m in checks.run_checks() if "big-mastodon" in m.msg]
+    assert messages == []

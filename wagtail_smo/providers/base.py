@@ -20,8 +20,9 @@ from typing import Any, ClassVar
 
 from ..exceptions import UnsupportedFeature
 
-#: Options every provider accepts.
-COMMON_OPTIONS = ("NETWORK", "TIMEOUT", "IGNORE_UNSUPPORTED_FEATURES")
+#: Options every provider accepts. MAX_CHARACTERS overrides the network's length limit (e.g. a
+#: Mastodon instance allowing 5000), read by post composing and the editor's counter.
+COMMON_OPTIONS = ("NETWORK", "TIMEOUT", "IGNORE_UNSUPPORTED_FEATURES", "MAX_CHARACTERS")
 #: Option names whose values are secrets (redacted from every message), by pattern.
 SECRET_NAME = re.compile(r"TOKEN|SECRET|PASSWORD|KEY", re.IGNORECASE)
 REDACTED = "[redacted]"
