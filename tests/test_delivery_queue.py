@@ -52,7 +52,7 @@ def test_queue_post_delivers_on_commit_once(page, django_capture_on_commit_callb
         delivery.queue_post(post)
     post.refresh_from_db()
     assert post.status == PostStatus.SENT
-    assert post.remote_url == "locmem://1"
+    assert post.remote_url == "https://locmem.invalid/1"
     assert [m["text"] for m in LocmemProvider.outbox] == [post.text]
     attempt = post.attempts.get()
     assert attempt.outcome == AttemptOutcome.SENT and attempt.finished_at

@@ -49,4 +49,5 @@ class LocmemProvider(BaseProvider):
 
     def parse_result(self, response: dict) -> SendResult:
         """The outbox index as remote id."""
-        return SendResult(remote_id=response["id"], remote_url=f"locmem://{response['id']}")
+        url = f"https://locmem.invalid/{response['id']}"
+        return SendResult(remote_id=response["id"], remote_url=url)
