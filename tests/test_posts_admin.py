@@ -370,3 +370,13 @@ def test_add_a_post_by_hand(client, users, demo_content):
     response = client.post(reverse("wagtail_smo_posts:add"), {**data, "channel": "x-demo"})
     assert response.status_code in (302, 403)
     assert SocialPost.objects.count() == 1
+
+
+def test_inspect_view_of_a_sent_post_shows_delivery_and_duplicate(client, users, post):
+    SocialPost.objects.filter(pk=post.pk).update(
+        status=PostStatus.SENT, sent_at=timezone.now(), remote_url="https://x.example/status/1")
+    client.force_login(users["editor"])
+    html = client.get(reverse("wagtail_smo_posts:inspect", args=(post.pk,))).content.decode()
+    assert "https://x.example/status/1" in html  # from the delivery attempts fragment
+    assert 'data-smo-action="duplicate"' in html
+    assert 'data-smo-action="approve"' not in html and 'data-smo-action="cancel"' not in html

@@ -25,7 +25,12 @@ from wagtail.admin.panels import FieldPanel, ObjectList, PageChooserPanel
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.admin.widgets import HeaderButton
 from wagtail.models import Page, Site
-from wagtail.snippets.views.snippets import EditView, IndexView, SnippetViewSet
+from wagtail.snippets.views.snippets import (
+    EditView,
+    IndexView,
+    InspectView,
+    SnippetViewSet,
+)
 
 from ..meta import resolve
 from ..models import OPEN_STATUSES, PostStatus, SocialPost
@@ -151,6 +156,17 @@ class SocialPostEditView(EditView):
         return context
 
 
+class SocialPostInspectView(InspectView):
+    """A sent, sending or cancelled post: its text, card, delivery attempts and "duplicate"."""
+
+    template_name = "wagtail_smo/posts/inspect.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(post_context(self.object, self.request.user))
+        return context
+
+
 def post_context(post: SocialPost, user) -> dict:
     """What the edit and inspect views show next to a post."""
     length, limit = post_length(post)
@@ -264,6 +280,7 @@ class SocialPostViewSet(SnippetViewSet):
     inspect_view_enabled = True
     edit_view_class = SocialPostEditView
     index_view_class = SocialPostIndexView
+    inspect_view_class = SocialPostInspectView
     edit_template_name = "wagtail_smo/posts/edit.html"
     list_per_page = 50
     ordering = ["-created_at"]
