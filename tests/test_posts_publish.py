@@ -289,3 +289,19 @@ def test_concurrent_publishes_give_one_draft_per_channel(demo_content):
     assert not errors
     channels = list(posts_of(page).values_list("channel", flat=True))
     assert sorted(channels) == sorted(channel_aliases())
+
+
+def test_a_failure_while_composing_never_breaks_the_publish(
+    draft_page, django_capture_on_commit_callbacks, monkeypatch, caplog
+):
+    from wagtail_smo.posts import drafts
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("template exploded")
+
+    monkeypatch.setattr(drafts, "compose_for_channel", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        draft_page.get_latest_revision().publish()
+    assert NewsPage.objects.get(pk=draft_page.pk).live
+    assert not posts_of(draft_page).exists()
+    assert "could not be created" in caplog.text and "template exploded" in caplog.text

@@ -45,7 +45,13 @@ def create_drafts_for(page_id: int, revision_id: int | None = None) -> list[Soci
     page = Page.objects.filter(pk=page_id).first()
     if page is None:
         return []
-    return create_drafts(page.specific, revision_id=revision_id)
+    try:
+        return create_drafts(page.specific, revision_id=revision_id)
+    except Exception:
+        # The page is published (committed) already: a broken channel or template must not turn
+        # the editor's publish into an error page. Logged, and the editor can add posts by hand.
+        logger.exception("wagtail-smo: post drafts for page %s could not be created", page_id)
+        return []
 
 
 def create_drafts(page, *, revision_id: int | None = None) -> list[SocialPost]:
