@@ -135,7 +135,7 @@ class Command(BaseCommand):
         bar = self._progress(pages) if progress else None
         audited = 0
         writer.start()
-        for page in pages.specific().iterator(chunk_size=CHUNK_SIZE):
+        for page in _in_chunks(pages):
             audited += 1
             result = audit_page(page, context=context)
             for finding in result.findings:
@@ -176,3 +176,19 @@ def _absolute_admin_url(path: str | None) -> str:
         return ""
     base = get_admin_base_url() or ""
     return base.rstrip("/") + path if path.startswith("/") else path
+
+
+def _in_chunks(pages):
+    """The specific pages of ``pages`` in path order, loaded ``CHUNK_SIZE`` at a time.
+
+    Only the ids are read up front (as a server-side/chunked cursor); each chunk of specific
+    pages is loaded and dropped in turn, so memory does not grow with the tree.
+    """
+    batch: list[int] = []
+    for pk in pages.values_list("pk", flat=True).iterator(chunk_size=CHUNK_SIZE):
+        batch.append(pk)
+        if len(batch) == CHUNK_SIZE:
+            yield from Page.objects.filter(pk__in=batch).order_by("path").specific()
+            batch = []
+    if batch:
+        yield from Page.objects.filter(pk__in=batch).order_by("path").specific()
