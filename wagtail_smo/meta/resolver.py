@@ -100,8 +100,8 @@ def _resolve(page: Page, request) -> SocialMeta:
 
     title, sources["title"] = _resolve_title(page)
     description, sources["description"] = _resolve_description(page, site_settings)
-    ancestors = site_ancestors(page, site)
-    image, sources["image"] = _resolve_image(page, site, site_settings, ancestors)
+    ancestors = site_ancestors(page, site, memo)
+    image, sources["image"] = _resolve_image(page, site, site_settings, ancestors, memo)
     sources["url"] = "page URL on its site" if page_url else "not routable"
     site_name = clean_text(
         (site_settings and site_settings.site_name) or (site and site.site_name) or ""
@@ -264,8 +264,10 @@ def _is_rich_text_field(page: Page, name: str) -> bool:
 # --- image ---------------------------------------------------------------------------------
 
 
-def _resolve_image(page: Page, site, site_settings, ancestors) -> tuple[SocialImage | None, str]:
-    image, alt, source = _find_image(page, site_settings, ancestors)
+def _resolve_image(
+    page: Page, site, site_settings, ancestors, memo: dict
+) -> tuple[SocialImage | None, str]:
+    image, alt, source = _find_image(page, site_settings, ancestors, memo)
     if image is None:
         return None, source
     found = social_image(image, alt, site)
@@ -274,7 +276,7 @@ def _resolve_image(page: Page, site, site_settings, ancestors) -> tuple[SocialIm
     return found, source
 
 
-def _find_image(page: Page, site_settings, ancestors):
+def _find_image(page: Page, site_settings, ancestors, memo: dict):
     own_alt = getattr(page, "social_image_alt", "")
     if getattr(page, "social_image_id", None):
         return page.social_image, own_alt, "social_image"
@@ -288,7 +290,7 @@ def _find_image(page: Page, site_settings, ancestors):
         image = first_body_image(getattr(page, name, None))
         if image is not None:
             return image, own_alt, f"body image: {name}"
-    inherited = ancestor_image(ancestors)
+    inherited = ancestor_image(ancestors, memo)
     if inherited is not None:
         return inherited
     if site_settings and site_settings.default_image_id:

@@ -17,12 +17,20 @@ class Breadcrumb:
     url: str
 
 
-def site_ancestors(page: Page, site: Site | None) -> list[Page]:
-    """Ancestors of ``page`` from its site's root page down (one query, generic pages)."""
+def site_ancestors(page: Page, site: Site | None, memo: dict | None = None) -> list[Page]:
+    """Ancestors of ``page`` from its site's root page down (one query, generic pages).
+
+    Siblings share their ancestors: with a ``memo`` (one per request or per batch of pages), the
+    query runs once per parent.
+    """
     if not page.pk or getattr(page, "depth", 0) <= 1:
         return []
+    memo = {} if memo is None else memo
     root_depth = _site_root_depth(site) if site is not None else 2
-    return list(page.get_ancestors().filter(depth__gte=root_depth))
+    key = ("ancestors", page.path[: -page.steplen], root_depth)
+    if key not in memo:
+        memo[key] = list(page.get_ancestors().filter(depth__gte=root_depth))
+    return memo[key]
 
 
 def _site_root_depth(site: Site) -> int:
@@ -55,8 +63,25 @@ def breadcrumbs(
     return tuple(crumbs)
 
 
-def ancestor_image(ancestors):
-    """The social image of the nearest ancestor that has one, in one query across page models."""
+_MISSING = object()
+
+
+def ancestor_image(ancestors: list[Page], memo: dict | None = None):
+    """The social image of the nearest ancestor that has one, in one query across page models.
+
+    Returns (image, alt, source) or None; with a ``memo`` siblings look it up once.
+    """
+    if not ancestors:
+        return None
+    memo = {} if memo is None else memo
+    key = ("ancestor_image", ancestors[-1].pk)
+    found = memo.get(key, _MISSING)
+    if found is _MISSING:
+        found = memo[key] = _nearest_image(ancestors)
+    return found
+
+
+def _nearest_image(ancestors: list[Page]):
     from wagtail.images import get_image_model
 
     ids = [ancestor.pk for ancestor in ancestors]
