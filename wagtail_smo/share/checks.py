@@ -33,10 +33,17 @@ def check_site_share_networks(app_configs=None, databases=None, **kwargs):
     """With ``check --database``: warn about unknown networks saved in a site's settings."""
     if not databases:
         return []
+    from django.db import DatabaseError
+
     from ..models import SocialMediaSettings
 
+    try:
+        saved = list(SocialMediaSettings.objects.select_related("site"))
+    except DatabaseError:
+        # `migrate` runs database checks before our tables exist: nothing saved, nothing to check.
+        return []
     warnings = []
-    for settings in SocialMediaSettings.objects.select_related("site"):
+    for settings in saved:
         names = [block.value for block in settings.share_networks]
         for name in unknown_networks(names):
             warnings.append(
