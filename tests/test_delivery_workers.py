@@ -17,10 +17,9 @@ from django.db import connection
 from django.test import override_settings
 
 from tests.fakes import networks as fk
-from tests.workers import start_manage, worker_env
+from tests.workers import run_in_worker_settings, start_manage, worker_env
 from wagtail_smo import delivery
 from wagtail_smo.models import AttemptOutcome, PostStatus, SocialPost
-from wagtail_smo.tasks import deliver_post
 
 DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
@@ -70,16 +69,22 @@ def test_two_db_workers_deliver_200_posts_exactly_once(tmp_path):
     with fk.FakeWebhook() as fake:
         # The webhook fake does NOT de-duplicate: any double delivery would show in fake.posts.
         providers = {f"hook-{i}": fk.channel_settings("webhook", fake) for i in range(10)}
+        # Rows are saved before switching TASKS: Wagtail enqueues its own tasks on every save.
+        pages = make_pages(20)
+        posts = [SocialPost.objects.create(page=page, channel=alias, text=f"{page.title} {alias}",
+                                           status=PostStatus.APPROVED)
+                 for page in pages for alias in providers]
+        assert len(posts) == 200
         with override_settings(WAGTAIL_SMO={"PROVIDERS": providers}, TASKS=DB_TASKS):
-            pages = make_pages(20)
-            posts = [SocialPost.objects.create(page=page, channel=alias, text=f"{page.title} {alias}",
-                                               status=PostStatus.APPROVED)
-                     for page in pages for alias in providers]
-            assert len(posts) == 200
-            for post in posts:
-                delivery.queue_post(post)  # autocommit: enqueued at once
-                deliver_post.enqueue(post.pk)  # a duplicate task for every post, on purpose
             env = worker_env(DB_TASKS)
+            # Every post queued, plus a duplicate task for each, on purpose.
+            run_in_worker_settings(
+                "from wagtail_smo.delivery import queue_post\n"
+                "from wagtail_smo.models import SocialPost\n"
+                "from wagtail_smo.tasks import deliver_post\n"
+                "for post in SocialPost.objects.all():\n"
+                "    queue_post(post)\n"
+                "    deliver_post.enqueue(post.pk)\n", env)
             workers = [start_manage(["db_worker", "--batch", "--no-startup-delay", "--interval", "0.1",
                                      "--worker-id", f"w{i}"], env, tmp_path / f"worker{i}.log")
                        for i in range(2)]
@@ -112,12 +117,15 @@ def test_worker_killed_while_waiting_for_the_network(alias, tmp_path):
     with fk.CHANNELS[alias][0]() as fake:
         fake.add_fault(create_path, "hang", seconds=60)  # publishes, then never answers
         providers = {alias: fk.channel_settings(alias, fake, TIMEOUT=30)}
+        [page] = make_pages(1)
+        post = SocialPost.objects.create(page=page, channel=alias, status=PostStatus.APPROVED,
+                                         text="Killed mid-flight https://example.com/")
         with override_settings(WAGTAIL_SMO={"PROVIDERS": providers}, TASKS=DB_TASKS):
-            [page] = make_pages(1)
-            post = SocialPost.objects.create(page=page, channel=alias, status=PostStatus.APPROVED,
-                                             text="Killed mid-flight https://example.com/")
-            delivery.queue_post(post)
             env = worker_env(DB_TASKS)
+            run_in_worker_settings(
+                "from wagtail_smo.delivery import queue_post\n"
+                "from wagtail_smo.models import SocialPost\n"
+                f"queue_post(SocialPost.objects.get(pk={post.pk}))\n", env)
             worker = start_manage(["db_worker", "--no-startup-delay", "--interval", "0.1"], env,
                                   tmp_path / "killed.log")
             try:
@@ -128,7 +136,10 @@ def test_worker_killed_while_waiting_for_the_network(alias, tmp_path):
                 stop(worker)
             post.refresh_from_db()
             assert post.status == PostStatus.SENDING and len(fake.posts) == 1
-            delivery.reconcile_stuck_posts(older_than=timedelta(0))
+            run_in_worker_settings(
+                "from datetime import timedelta\n"
+                "from wagtail_smo.delivery import reconcile_stuck_posts\n"
+                "reconcile_stuck_posts(older_than=timedelta(0))\n", env)
             finisher = start_manage(["db_worker", "--batch", "--no-startup-delay"], env,
                                     tmp_path / "finisher.log")
             finisher.wait(60)
@@ -194,24 +205,32 @@ def test_demo_worker_sends_approved_and_scheduled_console_posts(tmp_path, django
     db_worker sends it within seconds; one scheduled a little ahead is sent when due."""
     from django.utils import timezone
 
-    from wagtail_smo.posts import workflow
 
     editor = django_user_model.objects.create_superuser("editor", "e@example.com", "pw")
     now_pages = make_pages(2)
+    approved = SocialPost.objects.create(page=now_pages[0], channel="mastodon-demo",
+                                         text="Approved in the demo")
+    scheduled = SocialPost.objects.create(page=now_pages[1], channel="mastodon-demo",
+                                          text="Scheduled in the demo")
     with override_settings(TASKS=DB_TASKS):
         worker = start_manage(["db_worker"], worker_env(DB_TASKS), tmp_path / "demo-worker.log")
         try:
-            approved = SocialPost.objects.create(page=now_pages[0], channel="mastodon-demo",
-                                                 text="Approved in the demo")
-            scheduled = SocialPost.objects.create(page=now_pages[1], channel="mastodon-demo",
-                                                  text="Scheduled in the demo")
-            when = timezone.now() + timedelta(seconds=8)
-            workflow.approve(approved, editor)
-            workflow.schedule(scheduled, when, editor)
+            when = timezone.now() + timedelta(seconds=40)
+            # The editor's two clicks, as the admin makes them (in the workers' settings).
+            run_in_worker_settings(
+                "from datetime import datetime\n"
+                "from django.contrib.auth.models import User\n"
+                "from wagtail_smo.models import SocialPost\n"
+                "from wagtail_smo.posts import workflow\n"
+                f"editor = User.objects.get(pk={editor.pk})\n"
+                f"workflow.approve(SocialPost.objects.get(pk={approved.pk}), editor)\n"
+                f"workflow.schedule(SocialPost.objects.get(pk={scheduled.pk}), "
+                f"datetime.fromisoformat('{when.isoformat()}'), editor)\n",
+                worker_env(DB_TASKS))
             assert wait_for(lambda: SocialPost.objects.filter(
                 pk=approved.pk, status=PostStatus.SENT).exists(), timeout=30)
             assert wait_for(lambda: SocialPost.objects.filter(
-                pk=scheduled.pk, status=PostStatus.SENT).exists(), timeout=40)
+                pk=scheduled.pk, status=PostStatus.SENT).exists(), timeout=70)
         finally:
             stop(worker)
     log = (tmp_path / "demo-worker.log").read_text()

@@ -9,6 +9,9 @@ from tests.settings import *  # noqa: F403
 DATABASES = {"default": json.loads(os.environ["SMO_TEST_DATABASE"])}
 TASKS = json.loads(os.environ["SMO_TEST_TASKS"])
 WAGTAIL_SMO = json.loads(os.environ["SMO_TEST_WAGTAIL_SMO"])
+if "postgresql" in DATABASES["default"]["ENGINE"]:
+    # Django 6.1's checks want it for wagtailsearch's PostgreSQL index (run by rqworker).
+    INSTALLED_APPS = [*INSTALLED_APPS, "django.contrib.postgres"]  # noqa: F405
 RQ_QUEUES = json.loads(os.environ.get("SMO_TEST_RQ_QUEUES", "{}"))
 if RQ_QUEUES:
     INSTALLED_APPS = [*INSTALLED_APPS, "django_rq"]  # noqa: F405  (its rqworker command)
