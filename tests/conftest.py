@@ -81,3 +81,23 @@ def axe_source() -> str:
             pytest.fail("axe-core is not installed: npm ci --prefix tests")
         pytest.skip("axe-core is not installed (npm ci --prefix tests)")
     return path.read_text()
+
+
+def pytest_collection_modifyitems(config, items):
+    """Keep transactional tests from emptying the database for the tests after them.
+
+    A transactional test ends by flushing every table, Wagtail's root page and collection included.
+    Only ``serialized_rollback`` puts them back, and mixing tests with and without it breaks the
+    restore (content types recreated by the flush collide with the snapshot). So every
+    transactional test here uses it, and PostgreSQL-only tests are skipped before any set-up.
+    """
+    from django.conf import settings
+
+    on_postgres = "postgresql" in settings.DATABASES["default"]["ENGINE"]
+    for item in items:
+        if item.get_closest_marker("postgres") and not on_postgres:
+            item.add_marker(pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL)"))
+        marker = item.get_closest_marker("django_db")
+        if marker and marker.kwargs.get("transaction") and not marker.kwargs.get("serialized_rollback"):
+            kwargs = {**marker.kwargs, "serialized_rollback": True}
+            item.add_marker(pytest.mark.django_db(*marker.args, **kwargs), append=False)
