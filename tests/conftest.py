@@ -20,6 +20,21 @@ CHROMIUM_ARGS = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Cached meta and file sizes must not leak from one test's database into the next.
+
+    Primary keys repeat from test to test, so a cached result could describe another test's page.
+    """
+    from django.core.cache import caches
+
+    for cache in caches.all(initialized_only=True):
+        cache.clear()
+    yield
+    for cache in caches.all(initialized_only=True):
+        cache.clear()
+
+
 @pytest.fixture
 def demo_content(db):
     """The example site's demo content, loaded into the test database."""

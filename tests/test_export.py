@@ -12,7 +12,6 @@ from pathlib import Path
 
 import feedparser
 import pytest
-from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 from wagtail.models import Page
@@ -38,12 +37,6 @@ def visible_blog_ids():
 
 
 
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    """Cached meta and file sizes must not leak from one test's database into the next."""
-    cache.clear()
-    yield
-    cache.clear()
 
 @pytest.mark.django_db
 def test_csv_rows_match_the_resolver(demo_content):

@@ -10,7 +10,6 @@ from html.parser import HTMLParser
 
 import feedparser
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.images import get_image_model
@@ -56,12 +55,6 @@ def blog(demo_content):
 
 
 
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    """Cached meta and file sizes must not leak from one test's database into the next."""
-    cache.clear()
-    yield
-    cache.clear()
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("section", SECTIONS)
