@@ -103,6 +103,22 @@ def test_site_option(demo_content):
     assert err2 == err
     _out, err3, _ = run("--format", "json", "--site", str(demo_content.pk))
     assert err3 == err
+    _out, err4, _ = run("--format", "json", "--site", "LOCALHOST")  # host names ignore case
+    assert err4 == err
+
+
+def test_a_host_name_shared_by_two_sites_needs_its_port(demo_content):
+    from wagtail.models import Site
+
+    Site.objects.create(hostname="localhost", port=demo_content.port + 1,
+                        root_page=demo_content.root_page)
+    with pytest.raises(CommandError) as excinfo:
+        call_command("smo_audit", "--site", "localhost", stdout=io.StringIO())
+    assert excinfo.value.returncode == 2
+    assert str(excinfo.value).startswith("Ambiguous --site 'localhost': known sites are ")
+    assert f"localhost:{demo_content.port + 1}" in str(excinfo.value)
+    _out, err, code = run("--format", "json", "--site", f"localhost:{demo_content.port}")
+    assert code == 0 and err.startswith(f"{len(live_pages_under(demo_content.root_page))} page")
 
 
 def test_fail_on_exit_codes(demo_content):

@@ -162,6 +162,9 @@ def test_filters(demo_content):
     assert old.pk not in since and since == all_ids - {old.pk}
     assert json.loads(run("--format", "json", "--locale", "en"))
     assert len(json.loads(run("--format", "json", "--site", "localhost"))) == len(all_ids)
+    # The same --site values as smo_audit: id, hostname in any case, hostname:port.
+    for site in (str(demo_content.pk), "LOCALHOST", f"localhost:{demo_content.port}"):
+        assert len(json.loads(run("--format", "json", "--site", site))) == len(all_ids)
 
 
 @pytest.mark.django_db
@@ -190,6 +193,7 @@ def test_static_file_equals_the_live_feed(client, demo_content, tmp_path, sectio
     (["--section", "/no-such-section/"], "unknown section"),
     (["--section", "/blog/social-cards-explained/"], "not a section"),
     (["--site", "nowhere.example"], "unknown site"),
+    (["--site", "localhost:http"], "unknown site"),
     (["--type", "blog.Nothing"], "unknown page type"),
     (["--locale", "xx"], "unknown locale"),
 ])
@@ -200,6 +204,19 @@ def test_bad_input_exits_2_without_output(demo_content, tmp_path, args, message)
     assert error.value.returncode == 2
     assert message in str(error.value) and "\n" not in str(error.value)
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.django_db
+def test_a_host_name_shared_by_two_sites_needs_its_port(demo_content):
+    from wagtail.models import Site
+
+    Site.objects.create(hostname="localhost", port=demo_content.port + 1,
+                        root_page=demo_content.root_page)
+    with pytest.raises(CommandError) as error:
+        run("--site", "localhost")
+    assert error.value.returncode == 2
+    assert str(error.value).startswith("ambiguous site 'localhost': known sites are ")
+    assert run("--format", "json", "--site", f"localhost:{demo_content.port}")
 
 
 @pytest.mark.django_db

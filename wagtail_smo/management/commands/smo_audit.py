@@ -5,8 +5,7 @@ from __future__ import annotations
 import sys
 from collections import Counter
 
-from django.core.management.base import BaseCommand, CommandError
-from django.db.models import Q
+from django.core.management.base import BaseCommand
 from tqdm import tqdm
 from wagtail.admin.admin_url_finder import AdminURLFinder
 from wagtail.admin.utils import get_admin_base_url
@@ -14,8 +13,8 @@ from wagtail.models import Page, Site
 
 from ...audit import AuditContext, Level, audit_page
 from ...audit.report import WRITERS, Row
+from ..options import add_site_section_arguments, default_site, site_option, usage_error
 
-EXIT_USAGE = 2
 EXIT_FINDINGS = 1
 # Pages are read in chunks so that a tree of any size is audited in constant memory.
 CHUNK_SIZE = 200
@@ -31,14 +30,10 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--site", metavar="SITE",
-            help="Site to audit: its id, hostname or hostname:port (default: every site).",
-        )
-        parser.add_argument(
-            "--section", metavar="PAGE",
-            help="Audit only this page and its descendants: a page id or a URL path such as "
-                 "/blog/ (within --site, or the default site).",
+        add_site_section_arguments(
+            parser, site_default="every site",
+            section_help="Audit only this page and its descendants: a page id or a URL path such "
+                         "as /blog/ (within --site, or the default site).",
         )
         parser.add_argument(
             "--format", default="table", metavar="FORMAT",
@@ -57,9 +52,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         writer_class = WRITERS.get(options["format"])
         if writer_class is None:
-            raise CommandError(
-                f"Unknown --format {options['format']!r}: choose from {', '.join(WRITERS)}.",
-                returncode=EXIT_USAGE,
+            raise usage_error(
+                f"Unknown --format {options['format']!r}: choose from {', '.join(WRITERS)}."
             )
         fail_on = self._fail_on(options["fail_on"])
         site = self._site(options["site"])
@@ -81,26 +75,13 @@ class Command(BaseCommand):
         if value is None:
             return None
         if value.lower() not in ("warning", "error"):
-            raise CommandError(f"Unknown --fail-on {value!r}: choose warning or error.",
-                               returncode=EXIT_USAGE)
+            raise usage_error(f"Unknown --fail-on {value!r}: choose warning or error.")
         return Level.from_label(value)
 
     def _site(self, value: str | None) -> Site | None:
         if value is None:
             return None
-        hostname, _, port = value.partition(":")
-        query = Q(hostname__iexact=hostname)
-        if port.isdigit():
-            query &= Q(port=int(port))
-        if value.isdigit():
-            query |= Q(pk=int(value))
-        sites = list(Site.objects.filter(query)[:2])
-        if len(sites) != 1:
-            problem = "Unknown" if not sites else "Ambiguous"
-            known = ", ".join(f"{s.hostname}:{s.port}" for s in Site.objects.all()[:10])
-            raise CommandError(f"{problem} --site {value!r}: known sites are {known or 'none'}.",
-                               returncode=EXIT_USAGE)
-        return sites[0]
+        return site_option(value)
 
     def _pages(self, site: Site | None, section: str | None):
         if section is not None:
@@ -116,15 +97,15 @@ class Command(BaseCommand):
         if value.isdigit():
             page = Page.objects.filter(pk=int(value)).first()
         else:
-            site = site or Site.objects.filter(is_default_site=True).first()
+            site = site or default_site()
             if site is not None:
                 path = "/" + value.strip("/") + "/" if value.strip("/") else "/"
                 root_path = site.root_page.url_path
                 page = Page.objects.filter(url_path=root_path.rstrip("/") + path).first()
         if page is None or (site is not None and not page.is_descendant_of(site.root_page)
                             and page.pk != site.root_page_id):
-            raise CommandError(f"Unknown --section {value!r}: give a page id or a URL path such "
-                               f"as /blog/.", returncode=EXIT_USAGE)
+            raise usage_error(f"Unknown --section {value!r}: give a page id or a URL path such "
+                              f"as /blog/.")
         return page
 
     def _audit(self, pages, writer, *, progress: bool) -> tuple[Counter, int]:

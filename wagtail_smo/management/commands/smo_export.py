@@ -8,7 +8,7 @@ import sys
 from datetime import datetime, time, timedelta
 
 from django.apps import apps
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from wagtail.models import Locale, Page, Site
@@ -17,11 +17,7 @@ from ...export import FEED_FORMATS, FORMATS, SCHEDULER_FORMATS, export, select_p
 from ...export.atomic import OutputError, atomic_output, check_writable
 from ...export.writers import SCHEDULER_TEMPLATE, ExportOptions, Schedule
 from ...feeds.pages import UnknownSection, find_section
-
-
-def fail(message: str) -> CommandError:
-    """A one-line error ending the command with exit status 2 (bad input)."""
-    return CommandError(message, returncode=2)
+from ..options import add_site_section_arguments, default_site, site_option, usage_error
 
 
 class Command(BaseCommand):
@@ -38,13 +34,10 @@ class Command(BaseCommand):
             "--format", dest="fmt", default="csv", metavar="FORMAT",
             help=f"Output format: {', '.join(FORMATS)} (default csv).",
         )
-        parser.add_argument(
-            "--site", help="Site: hostname, hostname:port or id (default: the default site)."
-        )
-        parser.add_argument(
-            "--section", metavar="PATH_OR_ID",
-            help='Only this section and its descendants: a path on the site ("/blog/") or a '
-            "page id.",
+        add_site_section_arguments(
+            parser, site_default="the default site", section_metavar="PATH_OR_ID",
+            section_help='Only this section and its descendants: a path on the site ("/blog/") or '
+            "a page id.",
         )
         parser.add_argument(
             "--since", metavar="DATE",
@@ -99,17 +92,17 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         fmt = options["fmt"]
         if fmt not in FORMATS:
-            raise fail(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
+            raise usage_error(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
         site = self._site(options["site"])
         section = None
         if options["section"]:
             try:
                 section = find_section(site, options["section"])
             except UnknownSection as exc:
-                raise fail(f"unknown section: {exc}") from exc
+                raise usage_error(f"unknown section: {exc}") from exc
         limit = options["limit"]
         if limit is not None and limit < 0:
-            raise fail("--limit must be 0 (no limit) or a positive number")
+            raise usage_error("--limit must be 0 (no limit) or a positive number")
         pages = select_pages(
             site,
             section,
@@ -129,7 +122,7 @@ class Command(BaseCommand):
             try:
                 check_writable(options["output"])
             except OutputError as exc:
-                raise fail(str(exc)) from exc
+                raise usage_error(str(exc)) from exc
         bar = self._progress_bar(pages, fmt, limit)
         progress = bar.update if bar is not None else None
         try:
@@ -139,7 +132,7 @@ class Command(BaseCommand):
                         count = export(out, fmt, site, section, pages, limit=limit,
                                        options=export_options, progress=progress)
                 except OutputError as exc:
-                    raise fail(str(exc)) from exc
+                    raise usage_error(str(exc)) from exc
             else:
                 count = export(_Stdout(self.stdout), fmt, site, section, pages, limit=limit,
                                options=export_options, progress=progress)
@@ -152,24 +145,11 @@ class Command(BaseCommand):
 
     def _site(self, value: str | None) -> Site:
         if not value:
-            site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
+            site = default_site()
             if site is None:
-                raise fail("no default site: pass --site HOSTNAME")
+                raise usage_error("no default site: pass --site HOSTNAME")
             return site
-        queryset = Site.objects.select_related("root_page")
-        if value.isdigit():
-            site = queryset.filter(pk=int(value)).first()
-        else:
-            hostname, _, port = value.partition(":")
-            site_qs = queryset.filter(hostname=hostname)
-            if port:
-                if not port.isdigit():
-                    raise fail(f"unknown site {value!r}")
-                site_qs = site_qs.filter(port=int(port))
-            site = site_qs.order_by("-is_default_site", "port").first()
-        if site is None:
-            raise fail(f"unknown site {value!r}")
-        return site
+        return site_option(value, message="{problem} site {value!r}: {known}")
 
     def _models(self, names: list[str] | None):
         if not names:
@@ -179,9 +159,9 @@ class Command(BaseCommand):
             try:
                 model = apps.get_model(name)
             except (LookupError, ValueError) as exc:
-                raise fail(f"unknown page type {name!r} (use app_label.Model)") from exc
+                raise usage_error(f"unknown page type {name!r} (use app_label.Model)") from exc
             if not issubclass(model, Page):
-                raise fail(f"{name!r} is not a page type")
+                raise usage_error(f"{name!r} is not a page type")
             models.append(model)
         return models
 
@@ -195,7 +175,9 @@ class Command(BaseCommand):
         except ValueError:
             moment = day = None
         if moment is None and day is None:
-            raise fail(f"bad date for {option}: {value!r} (use YYYY-MM-DD or an ISO datetime)")
+            raise usage_error(
+                f"bad date for {option}: {value!r} (use YYYY-MM-DD or an ISO datetime)"
+            )
         if moment is None:
             moment = datetime.combine(day + timedelta(days=1) if end_of_day else day, time.min)
         if timezone.is_naive(moment):
@@ -207,12 +189,12 @@ class Command(BaseCommand):
             return None
         locale = Locale.objects.filter(language_code__iexact=code).first()
         if locale is None:
-            raise fail(f"unknown locale {code!r}")
+            raise usage_error(f"unknown locale {code!r}")
         return locale
 
     def _schedule(self, options) -> Schedule:
         if options["every"] <= 0:
-            raise fail("--every must be a positive number of minutes")
+            raise usage_error("--every must be a positive number of minutes")
         if options["start"]:
             start = self._date(options["start"], "--start")
         else:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 
-from django.core.management.base import BaseCommand, CommandError
-from wagtail.models import Page, Site
+from django.core.management.base import BaseCommand
+from wagtail.models import Page
 
 from ...api.lookup import AddressError, public_page, site_for_url
 from ...meta import resolve
 from ...meta.render import render_meta
 from ...meta.serialize import meta_as_dict
+from ..options import default_site, usage_error
 
 
 class Command(BaseCommand):
@@ -61,11 +62,11 @@ class Command(BaseCommand):
                     page = None
                 page = page.specific if page is not None else None
             elif address.startswith("/"):
-                page = public_page(Site.objects.filter(is_default_site=True).first(), address)
+                page = public_page(default_site(), address)
             else:
                 page = public_page(*site_for_url(address))
         except AddressError as exc:
-            raise CommandError(f"{exc} (give a URL, a path or a page id)", returncode=2) from exc
+            raise usage_error(f"{exc} (give a URL, a path or a page id)") from exc
         if page is None:
-            raise CommandError(f"No public page at {address!r}.", returncode=2)
+            raise usage_error(f"No public page at {address!r}.")
         return page
