@@ -8,6 +8,7 @@ import json
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import ModelLogEntry
@@ -279,12 +280,14 @@ def test_bulk_approve_and_schedule(client, users, post, demo_content):
     response = client.post(schedule_url + query, {"start": start.strftime("%Y-%m-%dT%H:%M"),
                                                   "interval_minutes": 30})
     assert response.status_code == 302
+    assert "2 posts scheduled." in [str(m).strip() for m in get_messages(response.wsgi_request)]
     times = sorted(SocialPost.objects.values_list("scheduled_at", flat=True))
     assert times[1] - times[0] == datetime.timedelta(minutes=30)
     assert set(SocialPost.objects.values_list("status", flat=True)) == {PostStatus.SCHEDULED}
     SocialPost.objects.update(status=PostStatus.DRAFT, scheduled_at=None)
     response = client.post(url + query)
     assert response.status_code == 302
+    assert "2 posts approved." in [str(m).strip() for m in get_messages(response.wsgi_request)]
     assert set(SocialPost.objects.values_list("status", flat=True)) == {PostStatus.APPROVED}
 
 
@@ -319,6 +322,38 @@ def test_page_editor_shows_the_pages_posts(client, users, post):
     html = client.get(reverse("wagtailadmin_pages:edit", args=(post.page_id,))).content.decode()
     assert "Social posts (Draft: 1)" in html
     assert f"?page_id={post.page_id}" in html
+
+
+def test_demo_blog_editor_lists_the_pages_posts_and_states(client, post, demo_content):
+    """The demo BlogPage's Social tab carries SocialPostsPanel: each post, its state, its link."""
+    import re
+
+    sent = SocialPost.objects.create(
+        page=post.page, site=demo_content, channel="mastodon-demo", text="Sent",
+        status=PostStatus.SENT, sent_at=timezone.now(), remote_url="https://m.example/@demo/1")
+    scheduled = SocialPost.objects.create(
+        page=post.page, site=demo_content, channel="linkedin-demo", text="Later",
+        status=PostStatus.SCHEDULED, scheduled_at=timezone.now() + datetime.timedelta(days=2))
+    other_page = BlogPage.objects.get(slug="hashtags-and-reach")
+    elsewhere = SocialPost.objects.create(page=other_page, site=demo_content,
+                                          channel="x-demo", text="Not this page")
+    admin = get_user_model().objects.create_superuser("root", "root@example.com", "pw")
+    client.force_login(admin)
+    response = client.get(reverse("wagtailadmin_pages:edit", args=(post.page_id,)))
+    assert response.status_code == 200
+    html = response.content.decode()
+    [listing] = re.findall(r'<ul class="smo-page-posts">(.*?)</ul>', html, re.S)
+    items = {
+        status: item for status, item in
+        re.findall(r'<li data-status="(\w+)">(.*?)</li>', listing, re.S)
+    }
+    assert set(items) == {PostStatus.DRAFT, PostStatus.SENT, PostStatus.SCHEDULED}
+    for status, p in ((PostStatus.DRAFT, post), (PostStatus.SENT, sent),
+                      (PostStatus.SCHEDULED, scheduled)):
+        assert reverse("wagtail_smo_posts:edit", args=(p.pk,)) in items[status]
+        assert p.channel in items[status] and p.get_status_display() in items[status]
+    assert "https://m.example/@demo/1" in items[PostStatus.SENT]
+    assert reverse("wagtail_smo_posts:edit", args=(elsewhere.pk,)) not in listing
 
 
 def test_channel_template_errors_are_shown_with_position(client, demo_content):

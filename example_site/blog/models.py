@@ -1,18 +1,20 @@
 """The demo's two sections: a blog (StreamField posts) and news (rich-text items)."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
 from wagtail import blocks
-from wagtail.admin.panels import FieldPanel
+from wagtail.admin.panels import FieldPanel, ObjectList, TabbedInterface
 from wagtail.fields import RichTextField, StreamField
 from wagtail.images.blocks import ImageChooserBlock
 from wagtail.models import Page
 from wagtail.search import index
 
-from wagtail_smo.editor.panels import social_edit_handler
+from wagtail_smo.editor.panels import SocialTab, social_edit_handler, social_panels
 from wagtail_smo.models import SocialMetaMixin
+from wagtail_smo.posts.admin_ui import SocialPostsPanel
 
 
 class SectionIndexPage(SocialMetaMixin, Page):
@@ -90,7 +92,14 @@ class BlogPage(SocialMetaMixin, Page):
         FieldPanel("date"),
         FieldPanel("tags"),
     ]
-    edit_handler = social_edit_handler(content_panels)
+    # The usual tabs of social_edit_handler(), with the page's social posts and their states
+    # listed on the Social tab, under the "share when published" switch.
+    edit_handler = TabbedInterface([
+        ObjectList(content_panels, heading=_("Content")),
+        ObjectList(Page.promote_panels, heading=_("Promote")),
+        SocialTab([*social_panels(), SocialPostsPanel()]),
+        ObjectList(Page.settings_panels, heading=_("Settings")),
+    ])
 
 
 class NewsPage(SocialMetaMixin, Page):

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django import forms
 from django.db.models import Count
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext_lazy
 from wagtail.admin.panels import Panel
 from wagtail.admin.ui.components import Component
 from wagtail.admin.widgets import Button
@@ -17,24 +19,34 @@ from . import workflow
 
 
 class _PostBulkAction(SnippetBulkAction):
-    """A bulk action on social posts; ``operation`` is the workflow step applied to each."""
+    """A bulk action on social posts: ``apply`` is the workflow step taken on each post."""
 
     models = [SocialPost]
     permission = "approve"
+    #: "%(count)d posts ...", singular and plural, interpolated with the number of posts changed.
+    success_message = None
 
     def check_perm(self, obj):
         return workflow.can(self.request.user, self.permission)
 
+    @staticmethod
+    def apply(post: SocialPost, user, index: int, **context) -> None:
+        """Take the action on one post; ``index`` counts the posts already done."""
+        raise NotImplementedError
+
     @classmethod
-    def execute_action(cls, objects, user=None, self=None, **kwargs):
+    def execute_action(cls, objects, user=None, self=None, **context):
         done = 0
         for post in objects:
             try:
-                cls.operation(post, self.request.user, **kwargs)
+                cls.apply(post, self.request.user, done, **context)
                 done += 1
             except workflow.WorkflowError:
                 continue  # already sent, cancelled...: left as it is and not counted
         return done, 0
+
+    def get_success_message(self, num_parent_objects, num_child_objects):
+        return self.success_message % {"count": num_parent_objects}
 
 
 class ApproveBulkAction(_PostBulkAction):
@@ -45,11 +57,12 @@ class ApproveBulkAction(_PostBulkAction):
     aria_label = gettext_lazy("Approve selected social posts")
     template_name = "wagtail_smo/posts/bulk_approve.html"
     action_priority = 20
-    operation = staticmethod(workflow.approve)
+    success_message = ngettext_lazy("%(count)d post approved.", "%(count)d posts approved.",
+                                    "count")
 
-    def get_success_message(self, num_parent_objects, num_child_objects):
-        return ngettext("%(count)d post approved.", "%(count)d posts approved.",
-                        num_parent_objects) % {"count": num_parent_objects}
+    @staticmethod
+    def apply(post, user, index, **context):
+        workflow.approve(post, user)
 
 
 class ScheduleForm(forms.Form):
@@ -83,6 +96,8 @@ class ScheduleBulkAction(_PostBulkAction):
     template_name = "wagtail_smo/posts/bulk_schedule.html"
     action_priority = 30
     form_class = ScheduleForm
+    success_message = ngettext_lazy("%(count)d post scheduled.", "%(count)d posts scheduled.",
+                                    "count")
 
     def get_execution_context(self):
         return {
@@ -91,23 +106,10 @@ class ScheduleBulkAction(_PostBulkAction):
             "interval": self.cleaned_form.cleaned_data["interval_minutes"],
         }
 
-    @classmethod
-    def execute_action(cls, objects, user=None, self=None, start=None, interval=0, **kwargs):
-        from datetime import timedelta
-
-        done = 0
-        for post in objects:
-            try:
-                workflow.schedule(post, start + timedelta(minutes=interval * done),
-                                  self.request.user)
-                done += 1
-            except workflow.WorkflowError:
-                continue
-        return done, 0
-
-    def get_success_message(self, num_parent_objects, num_child_objects):
-        return ngettext("%(count)d post scheduled.", "%(count)d posts scheduled.",
-                        num_parent_objects) % {"count": num_parent_objects}
+    @staticmethod
+    def apply(post, user, index, start=None, interval=0, **context):
+        # Spaced by the posts actually scheduled, so a skipped (sent, cancelled) post leaves no gap.
+        workflow.schedule(post, start + timedelta(minutes=interval * index), user)
 
 
 class SocialPostsDashboardPanel(Component):
