@@ -1,4 +1,7 @@
-"""django_tasks tasks of wagtail-smo. Arguments are plain ids (they must survive JSON)."""
+"""django_tasks tasks of wagtail-smo. Arguments are plain ids (they must survive JSON).
+
+Each task reads the current rows at run time, so a duplicated, late or replayed task is harmless.
+"""
 
 from __future__ import annotations
 
@@ -27,3 +30,11 @@ def reconcile_posts() -> dict:
     from .delivery import reconcile_stuck_posts
 
     return reconcile_stuck_posts()
+
+
+@task()
+def create_post_drafts(page_id: int, revision_id: int | None = None) -> list[int]:
+    """Create a published page's post drafts (enqueued after its publish commits); their ids."""
+    from .posts.drafts import create_drafts_for
+
+    return [post.pk for post in create_drafts_for(page_id, revision_id)]

@@ -1,9 +1,11 @@
 """Post drafts created when a page is published: one per channel enabled on the page's site.
 
 ``page_published`` fires for the Publish button, scheduled publishing, workflow approval, bulk
-publish, the API and ``revision.publish()``. The handler does nothing but register the real work
-for after the transaction commits, so a rolled-back publish creates nothing and a workflow
-approval (run inside ``transaction.atomic``) only creates drafts once it is final.
+publish, the API and ``revision.publish()``. The handler only enqueues the ``create_post_drafts``
+task once the transaction commits (Wagtail's own pattern for its tasks), so a rolled-back publish
+creates nothing, a workflow approval (run inside ``transaction.atomic``) only creates drafts once
+it is final, and the editor's publish request does not wait for the resolver, the composing and
+the inserts: a worker does that work. The task re-checks everything at run time.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.models import Page
 
+from ..conf import smo_settings
 from ..meta import resolve
 from ..models import OPEN_STATUSES, PostStatus, SocialChannel, SocialPost
 from .compose import ComposedPost, compose_post
@@ -24,13 +27,27 @@ logger = logging.getLogger("wagtail_smo")
 
 
 def on_page_published(sender, instance, revision=None, **kwargs) -> None:
-    """``page_published`` receiver: schedule draft creation for after the commit."""
+    """``page_published`` receiver: enqueue the draft creation task after the commit."""
     if not instance.live or getattr(instance, "alias_of_id", None):
         return  # a page only *scheduled* to go live, or an alias: nothing is shared yet
     if not wants_drafts(instance):
-        return
+        return  # cheap check on the instance at hand: no task for a page that will not share
     revision_id = revision.pk if revision is not None else None
-    transaction.on_commit(partial(create_drafts_for, instance.pk, revision_id))
+    transaction.on_commit(partial(enqueue_drafts, instance.pk, revision_id))
+
+
+def enqueue_drafts(page_id: int, revision_id: int | None = None) -> None:
+    """Enqueue ``create_post_drafts`` on the delivery backend and queue (called after commit)."""
+    from ..tasks import create_post_drafts
+
+    options = smo_settings.DELIVERY
+    try:
+        create_post_drafts.using(
+            backend=options["TASK_BACKEND"], queue_name=options["QUEUE"]
+        ).enqueue(page_id, revision_id)
+    except Exception:
+        # The publish is committed: an unreachable queue must not turn it into an error page.
+        logger.exception("wagtail-smo: post drafts for page %s could not be queued", page_id)
 
 
 def wants_drafts(page) -> bool:
@@ -41,7 +58,11 @@ def wants_drafts(page) -> bool:
 
 
 def create_drafts_for(page_id: int, revision_id: int | None = None) -> list[SocialPost]:
-    """Create the drafts of a published page (by id); safe to call twice or concurrently."""
+    """Create the drafts of a published page (by id); safe to call twice or concurrently.
+
+    The body of the ``create_post_drafts`` task: the page is loaded afresh, so a page unpublished,
+    restricted or switched off since its publish gets nothing. Failures are logged, not raised.
+    """
     page = Page.objects.filter(pk=page_id).first()
     if page is None:
         return []
@@ -61,7 +82,9 @@ def create_drafts(page, *, revision_id: int | None = None) -> list[SocialPost]:
     Returns the posts created. The "share when published" switch is turned off afterwards, so
     that the next publish re-shares only when an editor ticks it again.
     """
-    if not page.live or not wants_drafts(page) or page.get_view_restrictions().exists():
+    if not page.live or getattr(page, "alias_of_id", None) or not wants_drafts(page):
+        return []
+    if page.get_view_restrictions().exists():
         return []
     site = page.get_site()
     channels = list(SocialChannel.objects.enabled_for_site(site)) if site else []
@@ -74,10 +97,13 @@ def create_drafts(page, *, revision_id: int | None = None) -> list[SocialPost]:
     channels = [c for c in channels if c.channel not in open_channels]
     if not channels:
         return []  # republished: every channel already has its open post
-    revision_id = revision_id or page.live_revision_id
+    # The author is whoever published the revision that asked for drafts; the text is composed
+    # from the page as it is live now (a later publish may have come before the worker ran), so
+    # the post records the live revision.
+    user_id = _revision_user_id(revision_id or page.live_revision_id)
+    revision_id = page.live_revision_id or revision_id
     meta = resolve(page)
     image_id = meta.image.image_id if meta.image else None
-    user_id = _revision_user_id(revision_id)
     started = timezone.now()
     posts = [
         SocialPost(
