@@ -9,7 +9,6 @@ from html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 
-from .images import SocialImage
 from .resolver import SocialMeta
 
 # X shows at most 70 characters of a title and 200 of a description; longer text is cut by X
@@ -44,8 +43,38 @@ class HeadTag:
         return {"element": "meta", self.attr: self.key, "content": self.value}
 
 
-def _iso(value: datetime | None) -> str:
-    return value.isoformat() if value else ""
+# Tags that copy one attribute each, as (attr, key, attribute), in document order. A value
+# left empty leaves its tag out; a datetime is written in ISO 8601.
+_SITE_TAGS = (
+    ("name", "description", "description"),
+    ("rel", "canonical", "url"),
+    ("property", "og:title", "title"),
+    ("property", "og:description", "description"),
+    ("property", "og:url", "url"),
+    ("property", "og:type", "og_type"),
+    ("property", "og:site_name", "site_name"),
+    ("property", "og:locale", "locale"),
+)
+_IMAGE_TAGS = (  # read from the SocialImage
+    ("property", "og:image", "url"),
+    ("property", "og:image:secure_url", "secure_url"),
+    ("property", "og:image:type", "mime_type"),
+    ("property", "og:image:width", "width"),
+    ("property", "og:image:height", "height"),
+    ("property", "og:image:alt", "alt"),
+)
+_ARTICLE_TAGS = (
+    ("property", "article:published_time", "published_time"),
+    ("property", "article:modified_time", "modified_time"),
+    ("property", "article:author", "author"),
+    ("property", "article:section", "section"),
+)
+_X_TAGS = (
+    ("name", "twitter:site", "x_site"),
+    ("name", "twitter:creator", "x_creator"),
+    ("name", "twitter:title", "title"),
+    ("name", "twitter:description", "description"),
+)
 
 
 def head_tags(meta: SocialMeta) -> list[HeadTag]:
@@ -53,33 +82,27 @@ def head_tags(meta: SocialMeta) -> list[HeadTag]:
     tags: list[HeadTag] = []
 
     def add(attr: str, key: str, value) -> None:
+        if isinstance(value, datetime):
+            value = value.isoformat()
         if value not in (None, ""):
             tags.append(HeadTag(attr, key, str(value)))
 
-    add("name", "description", meta.description)
-    add("rel", "canonical", meta.url)
-    add("property", "og:title", meta.title)
-    add("property", "og:description", meta.description)
-    add("property", "og:url", meta.url)
-    add("property", "og:type", meta.og_type)
-    add("property", "og:site_name", meta.site_name)
-    add("property", "og:locale", meta.locale)
+    def add_all(table, source) -> None:
+        for attr, key, name in table:
+            add(attr, key, getattr(source, name))
+
+    add_all(_SITE_TAGS, meta)
     for alternate in meta.locale_alternates:
         add("property", "og:locale:alternate", alternate)
-    _image_tags(add, meta.image)
+    if meta.image is not None:
+        add_all(_IMAGE_TAGS, meta.image)
     add("property", "fb:app_id", meta.facebook_app_id)
     if meta.og_type == "article":
-        add("property", "article:published_time", _iso(meta.published_time))
-        add("property", "article:modified_time", _iso(meta.modified_time))
-        add("property", "article:author", meta.author)
-        add("property", "article:section", meta.section)
+        add_all(_ARTICLE_TAGS, meta)
         for tag in meta.tags:
             add("property", "article:tag", tag)
     add("name", "twitter:card", "summary_large_image" if meta.image else "summary")
-    add("name", "twitter:site", meta.x_site)
-    add("name", "twitter:creator", meta.x_creator)
-    add("name", "twitter:title", meta.title)
-    add("name", "twitter:description", meta.description)
+    add_all(_X_TAGS, meta)
     if meta.image:
         add("name", "twitter:image", meta.image.url)
         add("name", "twitter:image:alt", meta.image.alt)
@@ -90,17 +113,6 @@ def head_tags(meta: SocialMeta) -> list[HeadTag]:
     for url in meta.profile_links:
         add("rel", "me", url)
     return tags
-
-
-def _image_tags(add, image: SocialImage | None) -> None:
-    if image is None:
-        return
-    add("property", "og:image", image.url)
-    add("property", "og:image:secure_url", image.secure_url)
-    add("property", "og:image:type", image.mime_type)
-    add("property", "og:image:width", image.width)
-    add("property", "og:image:height", image.height)
-    add("property", "og:image:alt", image.alt)
 
 
 def _labels(meta: SocialMeta) -> list[tuple[str, str]]:
