@@ -153,3 +153,29 @@ def test_a_queue_that_refuses_the_task_never_breaks_the_publish(
     publish(unpublished, django_capture_on_commit_callbacks)
     assert NewsPage.objects.get(pk=unpublished.pk).live
     assert "could not be queued" in caplog.text and "queue is down" in caplog.text
+
+
+def test_a_form_loaded_before_the_worker_ran_does_not_re_share_later(
+    queue, unpublished, django_capture_on_commit_callbacks
+):
+    publish(unpublished, django_capture_on_commit_callbacks)
+    # The editor reopens the page at once: the worker has not run, the switch is still ticked.
+    stale = NewsPage.objects.get(pk=unpublished.pk).get_latest_revision_as_object()
+    assert stale.share_when_published is True
+    run(draft_tasks(queue)[0])  # drafts made, switch off
+    stale.title = "Queued news, typo fixed"
+    with django_capture_on_commit_callbacks(execute=True):
+        stale.save_revision().publish()  # saved from the stale form: ticked again
+    run(draft_tasks(queue)[1])
+    posts = SocialPost.objects.filter(page=unpublished)
+    assert posts.count() == len(channel_aliases())  # the open drafts are the share
+    page = NewsPage.objects.get(pk=unpublished.pk)
+    assert page.share_when_published is False
+    assert page.get_latest_revision_as_object().share_when_published is False
+    # Once the posts are sent, an ordinary publish (not ticked) shares nothing.
+    posts.update(status=PostStatus.SENT)
+    page.title = "Queued news, second edit"
+    with django_capture_on_commit_callbacks(execute=True):
+        page.save_revision().publish()
+    assert len(draft_tasks(queue)) == 2  # not ticked: nothing even enqueued
+    assert not SocialPost.objects.filter(page=unpublished, status=PostStatus.DRAFT).exists()

@@ -96,7 +96,11 @@ def create_drafts(page, *, revision_id: int | None = None) -> list[SocialPost]:
     )
     channels = [c for c in channels if c.channel not in open_channels]
     if not channels:
-        return []  # republished: every channel already has its open post
+        # Republished while every channel still has its open post: that post is the share. The
+        # switch goes off all the same, or a form loaded before the worker ran (still ticked)
+        # would keep it on and re-share on some later publish, once the posts are sent.
+        _switch_off_sharing(page)
+        return []
     # The author is whoever published the revision that asked for drafts; the text is composed
     # from the page as it is live now (a later publish may have come before the worker ran), so
     # the post records the live revision.
