@@ -1,5 +1,8 @@
 """Benchmark: ``smo_export`` (CSV and RSS) beside ``manage.py dumpdata wagtailcore.page``.
 
+A fourth row, "ORM load only", is the floor of any export through the ORM: it instantiates the
+section's specific pages (``.specific().iterator()``) and does nothing else.
+
 Pages are generated in bulk (treebeard paths computed here, rows inserted with bulk_create and
 one executemany per concrete table) in a throw-away SQLite database. For each size, every command
 runs in its own process on the same pages, and the script prints pages per second, peak memory
@@ -29,6 +32,9 @@ COMMANDS = {
     "smo_export csv": ["smo_export", "--format", "csv", "--section", "/bench/", "--limit", "0"],
     "smo_export rss": ["smo_export", "--format", "rss", "--section", "/bench/", "--limit", "0"],
     "dumpdata": ["dumpdata", "wagtailcore.page"],
+    # The floor: only loading the section's specific pages with the ORM, no resolving, no output.
+    # What an export costs above this row is the resolver and the writers.
+    "ORM load only": ["orm"],
 }
 
 
@@ -53,6 +59,8 @@ def child(var_dir: str, name: str, output: str) -> None:
     started = time.perf_counter()
     if args[0] == "dumpdata":
         call_command(*args, output=output, verbosity=0)
+    elif args[0] == "orm":
+        load_specific_pages(output)
     else:
         call_command(*args, "--output", output, stderr=open(os.devnull, "w"))
     seconds = time.perf_counter() - started
@@ -61,6 +69,16 @@ def child(var_dir: str, name: str, output: str) -> None:
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     print(json.dumps({"seconds": seconds, "cpu": cpu, "peak_mb": after.ru_maxrss / 1024,
                       "growth_mb": (after.ru_maxrss - baseline_kb) / 1024}))
+
+
+def load_specific_pages(output: str) -> None:
+    """Instantiate every live page of the bench section as its specific class; write the count."""
+    from wagtail.models import Page
+
+    section = Page.objects.get(slug="bench", depth=3)
+    pages = Page.objects.descendant_of(section).live().specific().iterator(chunk_size=200)
+    count = sum(1 for _page in pages)
+    Path(output).write_text(f"{count}\n")
 
 
 def create_pages(total: int) -> None:

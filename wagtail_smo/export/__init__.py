@@ -80,7 +80,7 @@ def export(
         options = replace(options, utm=True)
     if limit:
         pages = pages[:limit]
-    items = iter_items(pages.iterator(chunk_size=2000), utm=False, utm_medium="export")
+    items = iter_items(pages, utm=False, utm_medium="export")
     if progress is not None:
         items = _counting(items, progress)
     return WRITERS[fmt](items, out, options)

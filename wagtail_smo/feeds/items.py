@@ -13,14 +13,21 @@ from dataclasses import dataclass
 from datetime import datetime
 from itertools import islice
 
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
-from django.db.models import ForeignKey
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import ForeignKey, QuerySet, prefetch_related_objects
 from django.utils import timezone
+from modelcluster.queryset import FakeQuerySet
 from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
 from ..conf import smo_settings
 from ..meta import SocialImage, SocialMeta, resolve
+from ..meta import cache as meta_cache
+from ..meta.locales import prefetch_translations
+from ..meta.tree import url_parts
 from ..share.utm import build_utm_url
 
 CHUNK_SIZE = 200
@@ -32,10 +39,10 @@ _RELATIVE_ATTR = re.compile(r"""(\s(?:href|src)=)(["'])(/(?!/)[^"']*)\2""")
 class ChunkContext:
     """Stands in for a request while one chunk of a command's pages is resolved.
 
-    The resolver memoizes each Site and its settings on the object it is given, so a chunk reads
-    them once instead of once per page. ``is_preview`` keeps the results out of the shared meta
-    cache (as for previews): an export of 100,000 pages must not flood it, and a fresh object per
-    chunk keeps memory flat.
+    The resolver memoizes each Site and its settings, renditions, ancestors and URLs on the
+    object it is given, so a chunk reads them once instead of once per page. ``is_preview`` keeps
+    the results out of the shared meta cache (as for previews): an export of 100,000 pages must
+    not flood it, and a fresh object per chunk keeps memory flat.
     """
 
     is_preview = True
@@ -82,7 +89,7 @@ def page_guid(page: Page, site: Site | None) -> str:
 
 
 def iter_items(
-    pages: Iterable[Page],
+    pages: Iterable[Page] | QuerySet,
     *,
     request=None,
     utm: bool = False,
@@ -91,16 +98,23 @@ def iter_items(
     full_content: bool = False,
     chunk_size: int = CHUNK_SIZE,
 ) -> Iterator[FeedItem]:
-    """Yield a ``FeedItem`` per page of ``pages`` (base or specific pages), in order."""
-    iterator = iter(pages)
+    """Yield a ``FeedItem`` per page of ``pages`` (a queryset, or base or specific pages), in order.
+
+    A queryset is read as ids and types only: each page is then instantiated once, as its
+    specific class, chunk by chunk.
+    """
+    keys = _page_keys(pages)
     sites: dict[int, Site | None] = {}  # a feed or export reads few sites: fetch each once
-    while chunk := list(islice(iterator, chunk_size)):
+    while chunk := list(islice(keys, chunk_size)):
+        # A fresh context per chunk: the resolver's memo (sites, renditions, ancestors, URLs)
+        # lives as long as one chunk, so memory stays flat however many pages are exported.
         context = request if request is not None else ChunkContext()
-        resolved = [(page, resolve(page, context)) for page in _load_specific(chunk)]
+        memo = meta_cache.request_memo(context)
+        resolved = [(page, resolve(page, context)) for page in load_specific(chunk, memo)]
         lengths = _image_lengths([meta for _page, meta in resolved])
         for page, meta in resolved:
             # Never the request's site: the same page must give the same item in a static file.
-            site = _site_of(page, context if request is None else None, sites)
+            site = _site_of(page, memo, sites)
             link = meta.url or ""
             if utm and link:
                 link = build_utm_url(link, utm_source, medium=utm_medium, page=page)
@@ -117,10 +131,17 @@ def iter_items(
             )
 
 
-def _site_of(page: Page, memo, sites: dict) -> Site | None:
-    # Wagtail caches the site root paths (on ``memo`` too, when given); only the Site row itself
-    # needs a query, once per site.
-    parts = page.get_url_parts(memo)
+def _page_keys(pages: Iterable[Page] | QuerySet) -> Iterator[tuple[int, int]]:
+    """(pk, content_type_id) of each page, in order; a queryset is not instantiated at all."""
+    if isinstance(pages, QuerySet):
+        return pages.values_list("pk", "content_type_id").iterator(chunk_size=2000)
+    return ((page.pk, page.content_type_id) for page in pages)
+
+
+def _site_of(page: Page, memo: dict, sites: dict) -> Site | None:
+    # The page's URL parts are memoised by the resolver (never from the request's Host); only
+    # the Site row itself needs a query, once per site.
+    parts = url_parts(page, memo)
     if not parts:
         return None
     site_id = parts[0]
@@ -129,33 +150,68 @@ def _site_of(page: Page, memo, sites: dict) -> Site | None:
     return sites[site_id]
 
 
-def _load_specific(chunk: list[Page]) -> list[Page]:
-    """The specific pages of ``chunk`` in order, with image FKs and tags fetched per model."""
+def load_specific(keys: list[tuple[int, int]], memo: dict | None = None) -> list[Page]:
+    """The specific pages of ``keys`` ((pk, content_type_id) pairs) in order, one query per model.
+
+    Image foreign keys come in the same query and tags in one more query per model; with a
+    ``memo``, the translations of the chunk too (Wagtail i18n). Missing pages are left out.
+    """
     by_model: dict[type, list[int]] = {}
-    for page in chunk:
-        model = page.specific_class or type(page)
-        by_model.setdefault(model, []).append(page.pk)
+    for pk, content_type_id in keys:
+        model = ContentType.objects.get_for_id(content_type_id).model_class() or Page
+        by_model.setdefault(model, []).append(pk)
+    i18n = getattr(settings, "WAGTAIL_I18N_ENABLED", False)
     loaded: dict[int, Page] = {}
     for model, ids in by_model.items():
         queryset = model.objects.filter(pk__in=ids)
-        related = _image_fks(model)
+        related = [*_image_fks(model), *(["locale"] if i18n else [])]
         if related:
             queryset = queryset.select_related(*related)
-        tags = getattr(model, "smo_tags_field", None)
-        if tags and hasattr(model, tags):
-            queryset = queryset.prefetch_related(tags)
-        for page in queryset:
-            _sort_prefetched(page, tags)
-            loaded[page.pk] = page
-    return [loaded[page.pk] for page in chunk if page.pk in loaded]
+        pages = list(queryset)
+        prefetch_tags(pages, getattr(model, "smo_tags_field", None))
+        loaded.update((page.pk, page) for page in pages)
+    result = [loaded[pk] for pk, _type in keys if pk in loaded]
+    if i18n and memo is not None:
+        prefetch_translations(result, memo)
+    return result
 
 
-def _sort_prefetched(page: Page, name: str | None) -> None:
-    # Tags come back in no particular order (PostgreSQL varies): sort them by name so that a
-    # feed's bytes, hence its ETag and a static file, do not change from one run to the next.
-    prefetched = getattr(page, "_prefetched_objects_cache", {}).get(name) if name else None
-    if prefetched is not None and prefetched._result_cache is not None:
-        prefetched._result_cache.sort(key=lambda tag: str(tag.name).casefold())
+def prefetch_tags(pages: list[Page], name: str | None) -> None:
+    """Attach the tags of ``pages`` (same model) as prefetched results: one query for them all.
+
+    Django's ``prefetch_related`` builds a taggit queryset per page (most of its cost); here one
+    query on the through model joins the tags, and ``page.<name>.all()`` reads the result.
+    """
+    if not pages or not name:
+        return
+    model = type(pages[0])
+    link = _tag_link(model, name)
+    if link is None:  # not a taggit manager on a plain foreign key (e.g. generic tags)
+        if hasattr(model, name):
+            prefetch_related_objects(pages, name)
+        return
+    field = model._meta.get_field(name)
+    by_page: dict[int, list] = {page.pk: [] for page in pages}
+    tagged = field.through._default_manager.filter(
+        **{f"{link.attname}__in": list(by_page)}
+    ).select_related("tag")
+    for item in tagged.order_by("pk"):
+        by_page[getattr(item, link.attname)].append(item.tag)
+    tag_model = field.related_model
+    for page in pages:
+        # An in-memory queryset, as modelcluster itself returns for unsaved tags: iterating,
+        # filtering or counting it needs no query.
+        cache = page.__dict__.setdefault("_prefetched_objects_cache", {})
+        cache[name] = FakeQuerySet(tag_model, by_page[page.pk])
+
+
+def _tag_link(model, name: str):
+    """The foreign key from the tags' through model to ``model``, or None."""
+    try:
+        link = model._meta.get_field(name).through._meta.get_field("content_object")
+    except (FieldDoesNotExist, AttributeError):
+        return None
+    return link if isinstance(link, ForeignKey) else None
 
 
 def _image_fks(model) -> list[str]:
@@ -182,7 +238,7 @@ def _image_lengths(metas: list[SocialMeta]) -> dict[str, int]:
     rendition_model = get_image_model().get_rendition_model()
     renditions = rendition_model.objects.filter(
         image_id__in=set(urls.values()), filter_spec=smo_settings.IMAGE_FILTER
-    ).only("file", "image_id")
+    ).only("file", "image_id", "width", "height")  # the file's URL reads its dimensions
     by_path = {rendition.url: rendition for rendition in renditions}
     for url in urls:
         for path, rendition in by_path.items():

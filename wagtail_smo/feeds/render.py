@@ -89,7 +89,7 @@ def build_feed(
         f"{root_meta.title} · {site_name}"
     )
     entries = iter_items(
-        queryset.iterator(chunk_size=2000) if not limit else queryset,
+        queryset,  # read as ids and types, each page then loaded once as its specific class
         request=request,
         utm=config["UTM"] if utm is None else utm,
         utm_source=config["UTM_SOURCE"],

@@ -95,11 +95,34 @@ def crawler_rendition(image, filter_spec: str | None = None):
         return None
 
 
-def social_image(image, alt: str, site: Site | None, filter_spec: str | None = None):
-    """A ``SocialImage`` for ``image`` on ``site``, or None when it cannot be served to crawlers."""
+def social_image(
+    image, alt: str, site: Site | None, filter_spec: str | None = None, memo: dict | None = None
+) -> SocialImage | None:
+    """A ``SocialImage`` for ``image`` on ``site``, or None when it cannot be served to crawlers.
+
+    With a ``memo`` (one per request or per batch of pages) each image's rendition is looked up
+    once: every page of an export shares the site's default image and publisher logo.
+    """
     from .text import clean_text
 
-    rendition = crawler_rendition(image, filter_spec)
+    spec = filter_spec or smo_settings.IMAGE_FILTER
+    key = ("social_image", image.pk, spec, site.pk if site else None)
+    if memo is not None and key in memo:
+        found = memo[key]
+    else:
+        found = _crawler_image(image, site, spec)
+        if memo is not None:
+            memo[key] = found
+    if found is None:
+        return None
+    # The alt text is the page's own (or the image title): only the rendition part is shared.
+    # (A direct copy: dataclasses.replace costs several times more, twice per exported page.)
+    return SocialImage(found.url, found.width, found.height, found.mime_type,
+                       clean_text(alt or image.title), found.image_id)
+
+
+def _crawler_image(image, site: Site | None, spec: str) -> SocialImage | None:
+    rendition = crawler_rendition(image, spec)
     if rendition is None:
         return None
     ext = rendition.file.name.rsplit(".", 1)[-1].lower()
@@ -127,7 +150,7 @@ def social_image(image, alt: str, site: Site | None, filter_spec: str | None = N
         width=rendition.width,
         height=rendition.height,
         mime_type=mime_type,
-        alt=clean_text(alt or image.title),
+        alt="",
         image_id=image.pk,
     )
 

@@ -36,13 +36,30 @@ def page_locale(page: Page, site_settings, language_code: str) -> tuple[str, str
     return og_locale(settings.LANGUAGE_CODE), "LANGUAGE_CODE"
 
 
-def locale_alternates(page: Page, locale: str) -> tuple[str, ...]:
-    """og:locale:alternate for each live translation of the page (Wagtail i18n)."""
+def locale_alternates(page: Page, locale: str, memo: dict | None = None) -> tuple[str, ...]:
+    """og:locale:alternate for each live translation of the page (Wagtail i18n).
+
+    Reads the translations ``prefetch_translations`` put in ``memo`` when there are any.
+    """
     if not getattr(settings, "WAGTAIL_I18N_ENABLED", False) or not page.pk:
         return ()
-    codes = (
-        Page.objects.filter(translation_key=page.translation_key, live=True)
-        .exclude(pk=page.pk)
-        .values_list("locale__language_code", flat=True)
-    )
+    found = (memo or {}).get(("translations", page.translation_key))
+    if found is None:
+        found = list(
+            Page.objects.filter(translation_key=page.translation_key, live=True)
+            .values_list("pk", "locale__language_code")
+        )
+    codes = (code for pk, code in found if pk != page.pk)
     return tuple(sorted({og_locale(code) for code in codes} - {locale}))
+
+
+def prefetch_translations(pages: list[Page], memo: dict) -> None:
+    """Read the live translations of ``pages`` into ``memo`` in one query (a batch of pages)."""
+    keys = {page.translation_key for page in pages} - {None}
+    for key in keys:
+        memo[("translations", key)] = []
+    rows = Page.objects.filter(translation_key__in=keys, live=True).values_list(
+        "translation_key", "pk", "locale__language_code"
+    )
+    for key, pk, code in rows:
+        memo[("translations", key)].append((pk, code))

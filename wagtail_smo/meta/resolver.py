@@ -23,7 +23,15 @@ from . import cache
 from .images import SocialImage, absolute_url, first_body_image, social_image, warn_once
 from .locales import locale_alternates, page_locale
 from .text import clean_text, first_paragraph, shorten, value_text, word_count
-from .tree import Breadcrumb, ancestor_image, breadcrumbs, section, site_ancestors
+from .tree import (
+    Breadcrumb,
+    ancestor_image,
+    breadcrumbs,
+    section,
+    site_ancestors,
+    site_root_paths,
+    url_parts,
+)
 
 __all__ = ["SocialImage", "SocialMeta", "absolute_url", "clean_text", "first_paragraph", "resolve"]
 
@@ -128,7 +136,7 @@ def _resolve(page: Page, request) -> SocialMeta:
         published_time=_published(page),
         modified_time=page.last_published_at,
         reading_minutes=_reading_minutes(page),
-        locale_alternates=locale_alternates(page, locale),
+        locale_alternates=locale_alternates(page, locale, memo),
         x_site=x_site,
         fediverse_creator=clean_text(site_settings.fediverse_creator if site_settings else ""),
         profile_links=_profile_links(site_settings),
@@ -142,8 +150,8 @@ def _resolve(page: Page, request) -> SocialMeta:
         publisher_name=clean_text(
             (site_settings and site_settings.organisation_name) or site_name
         ),
-        publisher_logo=_publisher_logo(site_settings, site),
-        breadcrumbs=breadcrumbs(page, ancestors, site, page_url, title),
+        publisher_logo=_publisher_logo(site_settings, site, memo),
+        breadcrumbs=breadcrumbs(page, ancestors, site, page_url, title, memo),
     )
 
 
@@ -156,14 +164,14 @@ def _site_and_url(page: Page, memo: dict) -> tuple[Site | None, str | None, str]
     The request is deliberately not used to pick the site: the canonical URL must not depend on
     the Host header, and a static build (no request) must give the same answer.
     """
-    parts = page.get_url_parts(None) if page.pk else None
+    parts = url_parts(page, memo) if page.pk else None
     if parts is None:
         warn_once(("routable", page.pk), "wagtail-smo: page %s is not routable: no og:url", page.pk)
         return None, None, ""
     site_id, root_url, page_path = parts
     site = _site_by_id(site_id, memo)
     language_code = ""
-    for path in Site.get_site_root_paths():
+    for path in site_root_paths(memo):
         if path.site_id == site_id:
             language_code = path.language_code
             break
@@ -270,7 +278,7 @@ def _resolve_image(
     image, alt, source = _find_image(page, site_settings, ancestors, memo)
     if image is None:
         return None, source
-    found = social_image(image, alt, site)
+    found = social_image(image, alt, site, memo=memo)
     if found is None:
         return None, f"{source} (left out: unusable image)"
     return found, source
@@ -298,23 +306,29 @@ def _find_image(page: Page, site_settings, ancestors, memo: dict):
     return None, "", "none"
 
 
-def _publisher_logo(site_settings, site) -> SocialImage | None:
+def _publisher_logo(site_settings, site, memo: dict) -> SocialImage | None:
     if site_settings is None or not site_settings.organisation_logo_id:
         return None
     logo = site_settings.organisation_logo
-    return social_image(logo, logo.title, site, smo_settings.LOGO_FILTER)
+    return social_image(logo, logo.title, site, smo_settings.LOGO_FILTER, memo=memo)
 
 
 # --- dates, tags, profiles -----------------------------------------------------------------
 
 
 def _tags(page: Page) -> tuple[str, ...]:
+    """The page's tag names, sorted by name: the one place that decides their order.
+
+    The database returns tags in no fixed order (PostgreSQL varies from run to run); sorting here
+    makes HTML tags, the API, feeds (their bytes and ETags) and exports agree on every database.
+    """
     name = getattr(page, "smo_tags_field", None)
     manager = getattr(page, name, None) if name else None
     if manager is None or not hasattr(manager, "all"):
         return ()
-    names = (clean_text(tag.name) for tag in manager.all())
-    return tuple(dict.fromkeys(n for n in names if n))
+    names = {clean_text(tag.name) for tag in manager.all()} - {""}
+    # Case-insensitive by name; the exact name breaks ties ("Django" before "django").
+    return tuple(sorted(names, key=lambda n: (n.casefold(), n)))
 
 
 def _published(page: Page) -> datetime | None:

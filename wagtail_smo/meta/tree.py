@@ -17,6 +17,38 @@ class Breadcrumb:
     url: str
 
 
+class _RootPathsHolder:
+    """Carries Wagtail's site root paths for one request or batch of pages.
+
+    Wagtail's ``get_url_parts(request)`` caches ``Site.get_site_root_paths()`` on whatever object
+    it is given and only lets the Host header pick among sites when that object is an
+    ``HttpRequest``. This one is not: the canonical URL never depends on the request.
+    """
+
+
+def site_root_paths(memo: dict) -> list:
+    """``Site.get_site_root_paths()``, read from Django's cache once per ``memo``."""
+    holder = _root_paths_holder(memo)
+    return holder._wagtail_cached_site_root_paths
+
+
+def _root_paths_holder(memo: dict) -> _RootPathsHolder:
+    holder = memo.get(("site_root_paths",))
+    if holder is None:
+        holder = memo[("site_root_paths",)] = _RootPathsHolder()
+        holder._wagtail_cached_site_root_paths = Site.get_site_root_paths()
+    return holder
+
+
+def url_parts(page: Page, memo: dict):
+    """``page.get_url_parts()`` (site id, root URL, path), memoised per page and ``memo``."""
+    # url_path in the key: a page moved or renamed within one request gets its new URL.
+    key = ("url_parts", page.pk, page.url_path)
+    if key not in memo:
+        memo[key] = page.get_url_parts(_root_paths_holder(memo))
+    return memo[key]
+
+
 def site_ancestors(page: Page, site: Site | None, memo: dict | None = None) -> list[Page]:
     """Ancestors of ``page`` from its site's root page down (one query, generic pages).
 
@@ -26,15 +58,15 @@ def site_ancestors(page: Page, site: Site | None, memo: dict | None = None) -> l
     if not page.pk or getattr(page, "depth", 0) <= 1:
         return []
     memo = {} if memo is None else memo
-    root_depth = _site_root_depth(site) if site is not None else 2
+    root_depth = _site_root_depth(site, memo) if site is not None else 2
     key = ("ancestors", page.path[: -page.steplen], root_depth)
     if key not in memo:
         memo[key] = list(page.get_ancestors().filter(depth__gte=root_depth))
     return memo[key]
 
 
-def _site_root_depth(site: Site) -> int:
-    for path in Site.get_site_root_paths():
+def _site_root_depth(site: Site, memo: dict) -> int:
+    for path in site_root_paths(memo):
         if path.site_id == site.pk:
             return path.root_path.strip("/").count("/") + 2
     return 2
@@ -48,19 +80,33 @@ def section(page: Page, ancestors: list[Page], site: Site | None) -> str:
 
 
 def breadcrumbs(
-    page: Page, ancestors: list[Page], site: Site | None, page_url: str | None, title: str
+    page: Page,
+    ancestors: list[Page],
+    site: Site | None,
+    page_url: str | None,
+    title: str,
+    memo: dict | None = None,
 ) -> tuple[Breadcrumb, ...]:
-    """The path from the site's home page to ``page`` (empty when the page has no URL)."""
+    """The path from the site's home page to ``page`` (empty when the page has no URL).
+
+    Siblings share their ancestors' crumbs: with a ``memo`` they are built once per parent.
+    """
     if not page_url:
         return ()
-    crumbs = []
+    memo = {} if memo is None else memo
+    key = ("crumbs", tuple((ancestor.pk, ancestor.url_path) for ancestor in ancestors))
+    crumbs = memo.get(key)
+    if crumbs is None:
+        crumbs = memo[key] = tuple(_ancestor_crumbs(ancestors, memo))
+    return (*crumbs, Breadcrumb(clean_text(page.title) or title, page_url))
+
+
+def _ancestor_crumbs(ancestors: list[Page], memo: dict):
     for ancestor in ancestors:
-        url = ancestor.get_url_parts(None)
-        if url is None or url[1] is None:
+        parts = url_parts(ancestor, memo)
+        if parts is None or parts[1] is None:
             continue
-        crumbs.append(Breadcrumb(clean_text(ancestor.title), url[1].rstrip("/") + url[2]))
-    crumbs.append(Breadcrumb(clean_text(page.title) or title, page_url))
-    return tuple(crumbs)
+        yield Breadcrumb(clean_text(ancestor.title), parts[1].rstrip("/") + parts[2])
 
 
 _MISSING = object()
