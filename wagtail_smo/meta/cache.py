@@ -1,45 +1,73 @@
 """Caching of resolved social meta: per request, and across requests in Django's cache.
 
-A resolved ``SocialMeta`` depends on the page, its ancestors, its images, its tags, its
-translations, its Site and the site settings. Rather than tracking each dependency, every change to
-any of these bumps one *generation* number kept in the cache; cached results carry the generation
-in their key, so a change invalidates them all at once (changes are rare, renders are many).
+A resolved ``SocialMeta`` depends on the page itself, its ancestors (section, breadcrumbs, the
+inherited image), its tags, its live translations (og:locale:alternate), its images, its Site, the
+site settings and the locales. A result is cached under the page's id with a *stamp*: the page's
+own state (tree path, latest revision, publication time) and the value of each *generation* it
+depends on, random tokens kept in the cache without expiry:
+
+- the **global** generation, replaced by rare and wide changes: a Site, the social settings, a
+  Locale, an image, a tag's name, a page move (tree paths change);
+- one per **ancestor path**: the meta of a page depends on the generation of each proper prefix of
+  its treebeard ``path``, so a change to a page replaces the generation of its own path and thereby
+  invalidates its descendants, and leaves its siblings and other sections alone.
+
+What concerns one page only (its own change, its tag links, a change to one of its translations)
+deletes that page's entry instead, so no key per page is ever added beside the entries: a cache of
+N entries still holds N pages (Django's default ``LocMemCache`` keeps only 300 keys).
+
+A lookup reads the entry, the global and the ancestors' generations in one ``get_many`` and serves
+the entry only when its stamp still matches: a warm lookup makes no database query and one cache
+round trip. A generation missing from the cache (never written or evicted) is written anew before
+the page is resolved, and matches no stored stamp. Invalidations happen at once (the process that
+made the change sees it) and again when the transaction commits (a result another process
+resolved from the old rows meanwhile is not kept).
+
 Results are only cached for real page requests: previews and calls without a request (commands,
 post drafts) always resolve afresh.
 """
 
 from __future__ import annotations
 
-import time
+import hashlib
+import secrets
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import caches
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 from ..conf import smo_settings
 
 GENERATION_KEY = "wagtail-smo:meta-generation"
+_ENTRY_PREFIX = "wagtail-smo:meta:"
+_GEN_PREFIX = "wagtail-smo:meta-gen:"
 _REQUEST_ATTR = "_wagtail_smo_meta"
+# Memcached refuses keys over 250 characters; deep tree paths are hashed (treebeard allows 255).
+_MAX_PATH_IN_KEY = 180
+# A save that writes only these fields records a draft: the live page, its descendants and its
+# translations read none of them (the page's own stamp carries its latest revision anyway).
+_DRAFT_FIELDS = frozenset(
+    {
+        "latest_revision",
+        "latest_revision_created_at",
+        "draft_title",
+        "has_unpublished_changes",
+        "locked",
+        "locked_at",
+        "locked_by",
+        "wagtail_admin_comments",
+    }
+)
+
+# Bumped by every invalidation in this process: a result kept on a request is not served after a
+# change made while that request runs.
+_local_epoch = 0
 
 
 def _cache():
     return caches[smo_settings.META_CACHE]
-
-
-def generation() -> str:
-    """The current generation of cached social meta (created on first use)."""
-    cache = _cache()
-    value = cache.get(GENERATION_KEY)
-    if value is None:
-        value = str(time.time_ns())
-        cache.add(GENERATION_KEY, value, None)
-        value = cache.get(GENERATION_KEY) or value
-    return value
-
-
-def invalidate(**kwargs: Any) -> None:
-    """Invalidate every cached social meta result (a signal receiver, also callable directly)."""
-    _cache().set(GENERATION_KEY, str(time.time_ns()), None)
 
 
 def cacheable(page, request) -> bool:
@@ -50,12 +78,6 @@ def cacheable(page, request) -> bool:
         and not getattr(request, "is_preview", False)
         and smo_settings.META_CACHE_TIMEOUT != 0
     )
-
-
-def cache_key(page) -> str:
-    """The cache key of the meta of ``page`` in its saved state."""
-    published = page.last_published_at.timestamp() if page.last_published_at else 0
-    return f"wagtail-smo:meta:{generation()}:{page.pk}:{page.latest_revision_id or 0}:{published}"
 
 
 def request_memo(request) -> dict:
@@ -70,37 +92,174 @@ def request_memo(request) -> dict:
     return memo
 
 
-def fetch(key: str):
-    """The cached value of ``key`` or None."""
-    return _cache().get(key)
+# --- lookups ---------------------------------------------------------------------------------
 
 
-def store(key: str, value) -> None:
-    """Cache ``value`` under ``key`` for ``META_CACHE_TIMEOUT`` seconds."""
-    _cache().set(key, value, smo_settings.META_CACHE_TIMEOUT)
+@dataclass
+class Slot:
+    """Where the meta of one page is cached, with the stamp a result stored now must carry."""
+
+    key: str
+    stamp: tuple
+    memo: dict
+    memo_key: tuple
+
+    def store(self, meta: Any) -> None:
+        """Keep ``meta`` on the request and in the cache for ``META_CACHE_TIMEOUT`` seconds."""
+        self.memo[self.memo_key] = meta
+        _cache().set(self.key, (self.stamp, meta), smo_settings.META_CACHE_TIMEOUT)
+
+
+def lookup(page, request) -> tuple[Any | None, Slot]:
+    """The cached meta of ``page`` for ``request`` (None when stale or absent) and its slot."""
+    own = _own_state(page)
+    memo = request_memo(request)
+    memo_key = ("resolved_meta", page.pk, own, _local_epoch)
+    slot = Slot(entry_key(page.pk), (), memo, memo_key)
+    meta = memo.get(slot.memo_key)
+    if meta is not None:
+        return meta, slot
+    cache = _cache()
+    depends_on = dependency_keys(page)
+    found = cache.get_many([slot.key, *depends_on])
+    missing = {key: _token() for key in depends_on if key not in found}
+    if missing:
+        # Never seen, or evicted: a new token matches no stored stamp. Written before the page is
+        # resolved, so a concurrent change's bump after this point makes the stored result miss.
+        cache.set_many(missing, None)
+    slot.stamp = (own, tuple(found[key] if key in found else missing[key] for key in depends_on))
+    entry = found.get(slot.key)
+    if missing or not isinstance(entry, tuple) or len(entry) != 2 or entry[0] != slot.stamp:
+        return None, slot
+    memo[slot.memo_key] = entry[1]
+    return entry[1], slot
+
+
+def dependency_keys(page) -> list[str]:
+    """Cache keys of the generations the meta of ``page`` depends on (no database query)."""
+    path = page.path or ""
+    steplen = getattr(page, "steplen", 4)
+    # Proper prefixes only: the page's own changes delete its entry (no key per leaf page).
+    return [GENERATION_KEY] + [_path_key(path[:end]) for end in range(steplen, len(path), steplen)]
+
+
+def entry_key(page_id) -> str:
+    """The cache key of the resolved meta of the page with id ``page_id``."""
+    return f"{_ENTRY_PREFIX}{page_id}"
+
+
+def _own_state(page) -> tuple:
+    published = page.last_published_at.timestamp() if page.last_published_at else 0
+    return (page.path, page.latest_revision_id or 0, published)
+
+
+def _path_key(path: str) -> str:
+    if len(path) > _MAX_PATH_IN_KEY:
+        path = "h" + hashlib.sha256(path.encode()).hexdigest()
+    return f"{_GEN_PREFIX}path:{path}"
+
+
+def _token() -> str:
+    return secrets.token_hex(8)
+
+
+# --- invalidation ----------------------------------------------------------------------------
+
+
+def invalidate(**kwargs: Any) -> None:
+    """Invalidate every cached social meta result (a signal receiver, also callable directly)."""
+    _forget(generations=[GENERATION_KEY], only_present=False)
+
+
+def invalidate_page(page) -> None:
+    """Invalidate the cached meta of ``page``, of its descendants and of its translations."""
+    from django.conf import settings
+    from wagtail.models import Page
+
+    page_ids = [page.pk]
+    if getattr(settings, "WAGTAIL_I18N_ENABLED", False) and page.translation_key:
+        translations = Page.objects.filter(translation_key=page.translation_key)
+        page_ids += translations.exclude(pk=page.pk).values_list("pk", flat=True)
+    _forget(page_ids, [_path_key(page.path)] if page.path else [])
+
+
+def invalidate_tags_of(page_id: int) -> None:
+    """Invalidate the cached meta of the page with id ``page_id`` (its tag links changed)."""
+    _forget([page_id])
+
+
+def _forget(page_ids=(), generations=(), only_present: bool = True) -> None:
+    def run() -> None:
+        global _local_epoch
+        _local_epoch += 1
+        cache = _cache()
+        if page_ids:
+            cache.delete_many([entry_key(page_id) for page_id in page_ids])
+        # A generation that is absent stamps no valid entry (the next lookup writes a new one):
+        # replacing only those present adds no key for pages nobody has viewed below.
+        present = cache.get_many(list(generations)) if only_present else generations
+        if present:
+            cache.set_many({key: _token() for key in present}, None)
+
+    run()
+    # Again after commit: another process may have resolved and stored the old rows meanwhile.
+    transaction.on_commit(run)
+
+
+# --- signals ---------------------------------------------------------------------------------
 
 
 def connect_signals() -> None:
     """Invalidate cached meta whenever something it depends on changes (called in ``ready()``)."""
     from wagtail.images import get_image_model
     from wagtail.models import Locale, PageViewRestriction, Site
-    from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
+    from wagtail.signals import post_page_move
 
     from ..models import SocialMediaSettings
 
-    for model in (SocialMediaSettings, Site, Locale, PageViewRestriction, get_image_model()):
+    # Wide and rare: every page of every site.
+    for model in (SocialMediaSettings, Site, Locale, get_image_model()):
         post_save.connect(invalidate, sender=model, dispatch_uid=f"smo-meta-{model.__name__}")
         post_delete.connect(invalidate, sender=model, dispatch_uid=f"smo-meta-del-{model.__name__}")
-    # Page models and tag links: post_save cannot filter by base class, so listen to all.
-    post_save.connect(_page_changed, dispatch_uid="smo-meta-page-save")
-    post_delete.connect(_page_changed, dispatch_uid="smo-meta-page-delete")
-    for signal in (page_published, page_unpublished, post_page_move, page_slug_changed):
-        signal.connect(invalidate, dispatch_uid=f"smo-meta-{id(signal)}")
+    # A move rewrites the paths of the page and its descendants, and may be a sibling reorder.
+    post_page_move.connect(invalidate, dispatch_uid="smo-meta-page-move")
+    for signal in (post_save, post_delete):
+        signal.connect(
+            _restriction_changed, sender=PageViewRestriction,
+            dispatch_uid=f"smo-meta-restriction-{id(signal)}",
+        )
+    # Pages, tags and tag links: post_save cannot filter by base class, so listen to all. Saves,
+    # publishes, unpublishes, slug changes and deletes of a page all go through these two.
+    post_save.connect(_saved, dispatch_uid="smo-meta-page-save")
+    post_delete.connect(_saved, dispatch_uid="smo-meta-page-delete")
 
 
-def _page_changed(sender, instance=None, **kwargs) -> None:
-    from taggit.models import TaggedItemBase
+def _saved(sender, instance=None, update_fields=None, **kwargs) -> None:
+    from django.contrib.contenttypes.models import ContentType
+    from taggit.models import CommonGenericTaggedItemBase, ItemBase, TagBase
     from wagtail.models import Page
 
-    if isinstance(instance, Page | TaggedItemBase):
+    if isinstance(instance, Page):
+        if update_fields and set(update_fields) <= _DRAFT_FIELDS:
+            return
+        invalidate_page(instance)
+    elif isinstance(instance, CommonGenericTaggedItemBase):  # taggit's own TaggedItem
+        model = ContentType.objects.get_for_id(instance.content_type_id).model_class()
+        if model is not None and issubclass(model, Page):
+            invalidate_tags_of(instance.object_id)
+    elif isinstance(instance, ItemBase):  # a through model with a content_object key
+        field = instance._meta.get_field("content_object")
+        if field.related_model is not None and issubclass(field.related_model, Page):
+            invalidate_tags_of(getattr(instance, field.attname))
+    elif isinstance(instance, TagBase) and not kwargs.get("created"):
+        # A renamed or deleted tag: its pages are unknown without a query. A new tag is on no
+        # page yet (its links invalidate the pages they are added to).
         invalidate()
+
+
+def _restriction_changed(sender, instance=None, **kwargs) -> None:
+    from wagtail.models import Page
+
+    page = Page.objects.filter(pk=instance.page_id).only("path", "translation_key").first()
+    if page is not None:
+        invalidate_page(page)

@@ -86,15 +86,10 @@ def resolve(page: Page, request=None) -> SocialMeta:
     """Resolve every social value of ``page``; ``request`` is optional and only used for caching."""
     if not cache.cacheable(page, request):
         return _resolve(page, request)
-    memo = cache.request_memo(request)
-    key = cache.cache_key(page)
-    meta = memo.get(key)
+    meta, slot = cache.lookup(page, request)
     if meta is None:
-        meta = cache.fetch(key)
-        if meta is None:
-            meta = _resolve(page, request)
-            cache.store(key, meta)
-        memo[key] = meta
+        meta = _resolve(page, request)
+        slot.store(meta)
     return meta
 
 
