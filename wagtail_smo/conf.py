@@ -27,8 +27,9 @@ DEFAULTS: dict[str, Any] = {
     "DESCRIPTION_LENGTH": 200,
     # Words per minute used for the reading-time label (twitter:label2).
     "READING_WORDS_PER_MINUTE": 230,
-    # Cache alias and timeout (seconds) of resolved social meta; 0 turns the cache off. Any page,
-    # image, site or settings change invalidates it (see docs/meta.md).
+    # Cache alias and timeout (seconds) of resolved social meta; 0 turns the cache off. A page
+    # change invalidates that page, its descendants and translations; image, site, locale and
+    # settings changes invalidate everything (see docs/meta.md).
     "META_CACHE": "default",
     "META_CACHE_TIMEOUT": 3600,
     # Networks shown by {% share_buttons %} when the site setting leaves them empty, in order.
