@@ -55,7 +55,7 @@ def child(var_dir: str, name: str, output: str) -> None:
 
     args = COMMANDS[name]
     before = resource.getrusage(resource.RUSAGE_SELF)
-    baseline_kb = before.ru_maxrss  # Django loaded, no work done yet
+    baseline_kb = peak_rss_kb()  # Django loaded, no work done yet
     started = time.perf_counter()
     if args[0] == "dumpdata":
         call_command(*args, output=output, verbosity=0)
@@ -67,8 +67,26 @@ def child(var_dir: str, name: str, output: str) -> None:
     after = resource.getrusage(resource.RUSAGE_SELF)
     # CPU seconds as well as wall time: the machine may be shared, CPU time is steadier.
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    print(json.dumps({"seconds": seconds, "cpu": cpu, "peak_mb": after.ru_maxrss / 1024,
-                      "growth_mb": (after.ru_maxrss - baseline_kb) / 1024}))
+    peak_kb = peak_rss_kb()
+    print(json.dumps({"seconds": seconds, "cpu": cpu, "peak_mb": peak_kb / 1024,
+                      "growth_mb": (peak_kb - baseline_kb) / 1024}))
+
+
+def peak_rss_kb() -> int:
+    """Peak RSS of this process's own memory, in KiB.
+
+    Not ``ru_maxrss``: Linux carries it over ``execve``, so a child started by this script would
+    report the parent's peak (the Python process that created 100,000 pages) instead of its own.
+    ``VmHWM`` belongs to the memory map the child got at exec.
+    """
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
 def load_specific_pages(output: str) -> None:

@@ -153,3 +153,18 @@ def test_tags_are_in_name_order_in_every_output(client, demo_content):
     feed = feedparser.parse(client.get("/smo/feeds/ordered/rss.xml").content)
     entry = next(e for e in feed.entries if e.link.endswith("/post-0/"))
     assert [tag.term for tag in entry.tags] == expected
+
+
+def test_export_unfreezes_the_collector_and_leaves_a_callers_freeze_alone(demo_content):
+    import gc
+
+    assert gc.get_freeze_count() == 0
+    assert run_export(Page.objects.get(url_path="/home/blog/"))
+    assert gc.get_freeze_count() == 0  # nothing left in the permanent generation
+    gc.freeze()  # a pre-forking server's own freeze
+    try:
+        frozen = gc.get_freeze_count()
+        assert run_export(Page.objects.get(url_path="/home/blog/"))
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()

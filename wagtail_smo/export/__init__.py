@@ -6,7 +6,9 @@ go through the same builder as the live feeds, so a static file equals the serve
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime
 from typing import TextIO
@@ -68,6 +70,30 @@ def export(
     ``limit`` of None means the feed limit for feed formats and no limit otherwise; 0 means no
     limit. ``progress`` is called once per page written (e.g. a progress bar's ``update``).
     """
+    with startup_objects_frozen():
+        return _export(out, fmt, site, section, pages, limit, options, progress)
+
+
+@contextmanager
+def startup_objects_frozen():
+    """Keep the objects already alive (Django, Wagtail, their apps) out of full GC passes.
+
+    An export allocates and frees a chunk of model instances after another; each full collection
+    then walks every object of the loaded process (a quarter of an export's CPU time, measured).
+    ``gc.freeze()`` moves those to the permanent generation until the export ends. Left alone
+    when the process froze objects itself (a pre-forking server): that is its business.
+    """
+    if gc.get_freeze_count():
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+def _export(out, fmt, site, section, pages, limit, options, progress) -> int | None:
     options = options or ExportOptions()
     if fmt in FEED_FORMATS:
         kind = FEED_FORMATS[fmt]
