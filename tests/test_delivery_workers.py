@@ -9,7 +9,7 @@ import signal
 import socket
 import time
 import uuid
-from datetime import timedelta
+from datetime import datetime
 
 import pytest
 from django.conf import settings
@@ -203,8 +203,6 @@ def test_delivery_through_redis_and_rqworker(tmp_path):
 def test_demo_worker_sends_approved_and_scheduled_console_posts(tmp_path, django_user_model):
     """What `make demo` promises: approve a draft for a console channel and the running
     db_worker sends it within seconds; one scheduled a little ahead is sent when due."""
-    from django.utils import timezone
-
 
     editor = django_user_model.objects.create_superuser("editor", "e@example.com", "pw")
     now_pages = make_pages(2)
@@ -215,18 +213,22 @@ def test_demo_worker_sends_approved_and_scheduled_console_posts(tmp_path, django
     with override_settings(TASKS=DB_TASKS):
         worker = start_manage(["db_worker"], worker_env(DB_TASKS), tmp_path / "demo-worker.log")
         try:
-            when = timezone.now() + timedelta(seconds=40)
-            # The editor's two clicks, as the admin makes them (in the workers' settings).
-            run_in_worker_settings(
-                "from datetime import datetime\n"
+            # The editor's two clicks, as the admin makes them (in the workers' settings). The
+            # scheduled time is taken there, just before the click: a margin taken here had to
+            # cover the subprocess's start on a loaded machine (it was 40 s, all of it waited).
+            output = run_in_worker_settings(
+                "from datetime import timedelta\n"
                 "from django.contrib.auth.models import User\n"
+                "from django.utils import timezone\n"
                 "from wagtail_smo.models import SocialPost\n"
                 "from wagtail_smo.posts import workflow\n"
                 f"editor = User.objects.get(pk={editor.pk})\n"
                 f"workflow.approve(SocialPost.objects.get(pk={approved.pk}), editor)\n"
-                f"workflow.schedule(SocialPost.objects.get(pk={scheduled.pk}), "
-                f"datetime.fromisoformat('{when.isoformat()}'), editor)\n",
+                "when = timezone.now() + timedelta(seconds=10)\n"
+                f"workflow.schedule(SocialPost.objects.get(pk={scheduled.pk}), when, editor)\n"
+                "print(when.isoformat())\n",
                 worker_env(DB_TASKS))
+            when = datetime.fromisoformat(output.split()[-1])
             assert wait_for(lambda: SocialPost.objects.filter(
                 pk=approved.pk, status=PostStatus.SENT).exists(), timeout=30)
             assert wait_for(lambda: SocialPost.objects.filter(

@@ -37,12 +37,12 @@ def start_manage(args: list[str], env: dict, log_path: Path) -> subprocess.Popen
                             stdout=log, stderr=subprocess.STDOUT)
 
 
-def run_in_worker_settings(code: str, env: dict) -> None:
-    """Run Python ``code`` in a ``manage.py shell`` under the workers' settings.
+def run_in_worker_settings(code: str, env: dict) -> str:
+    """Run Python ``code`` in a ``manage.py shell`` under the workers' settings; its output.
 
     Enqueueing must happen there: on Django 6 a task object takes its class from the TASKS
     backend configured when it was imported, and the test process imported it under the
     immediate backend of the test settings.
     """
-    subprocess.run([sys.executable, "manage.py", "shell", "-c", code], cwd=ROOT, env=env,
-                   check=True, capture_output=True)
+    return subprocess.run([sys.executable, "manage.py", "shell", "-c", code], cwd=ROOT, env=env,
+                          check=True, capture_output=True, text=True).stdout
