@@ -3,9 +3,11 @@ visible reason (and, when the network may have published it, a reason saying so)
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 
 import pytest
+from django.core.files.images import ImageFile
 from django.test import override_settings
 from django.utils import timezone
 
@@ -166,3 +168,63 @@ def test_connection_refused_is_retried(page, network):
     assert "refused" in post.last_error
     post = run_until_settled(post)
     assert post.status == PostStatus.SENT and len(fake.posts) == 1
+
+
+#: Networks posting images, and the path of the call that uploads the image (for Facebook the
+#: upload is the publishing call itself: a single photo is posted as it is uploaded).
+IMAGE_UPLOAD_PATH = {"facebook": "/photos"}
+IMAGE_NETWORKS = list(IMAGE_UPLOAD_PATH)
+
+
+@pytest.fixture
+def image(db):
+    from PIL import Image as PILImage
+    from wagtail.images import get_image_model
+
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (1200, 630), "#336699").save(buffer, "JPEG")
+    return get_image_model().objects.create(title="Blue", file=ImageFile(buffer, name="blue.jpg"))
+
+
+def approved_image_post(page, alias, image) -> SocialPost:
+    post = approved_post(page, alias)
+    post.image = image
+    post.save(update_fields=["image"])
+    return post
+
+
+@pytest.mark.parametrize("network", IMAGE_NETWORKS, indirect=True)
+def test_image_upload_500_is_retried_then_sent_once(page, network, image):
+    alias, fake = network
+    fake.add_fault(IMAGE_UPLOAD_PATH[alias], "status", status=503, body="Service Unavailable")
+    post = run_until_settled(approved_image_post(page, alias, image))
+    assert post.status == PostStatus.SENT
+    assert [a.outcome for a in post.attempts.order_by("started_at", "id")] == [
+        AttemptOutcome.RETRY, AttemptOutcome.SENT]
+    assert_exactly_once_or_visible_failure(post, fake)
+    assert len(fake.requests_to(IMAGE_UPLOAD_PATH[alias])) == 2
+
+
+@pytest.mark.parametrize("network", IMAGE_NETWORKS, indirect=True)
+def test_image_upload_refused_fails_with_the_networks_message(page, network, image):
+    alias, fake = network
+    fake.add_fault(IMAGE_UPLOAD_PATH[alias], "status", status=400, body={"error": {
+        "message": "(#324) Missing or invalid image file", "code": 324}})
+    post = run_until_settled(approved_image_post(page, alias, image))
+    assert post.status == PostStatus.FAILED
+    assert post.last_error == "(#324) Missing or invalid image file"
+    assert fake.posts == []
+
+
+@pytest.mark.parametrize("network", IMAGE_NETWORKS, indirect=True)
+def test_image_post_answer_lost_is_never_blindly_resent(page, network, image):
+    alias, fake = network
+    fake.add_fault(CREATE_PATH_WITH_IMAGE.get(alias, CREATE_PATH[alias]), "drop")
+    post = run_until_settled(approved_image_post(page, alias, image))
+    assert_exactly_once_or_visible_failure(post, fake)
+    assert len(fake.posts) == 1
+    assert post.status == (PostStatus.SENT if alias in DEDUPLICATING else PostStatus.FAILED)
+
+
+#: The publishing call of a post with an image, where it differs from CREATE_PATH.
+CREATE_PATH_WITH_IMAGE = {"facebook": "/photos"}

@@ -11,7 +11,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.fakes import networks as fk
-from wagtail_smo.exceptions import AuthenticationError, PermanentError, UnsupportedFeature
+from wagtail_smo.exceptions import (
+    AuthenticationError,
+    PermanentError,
+    ProviderError,
+    UnsupportedFeature,
+)
 from wagtail_smo.providers import get_provider
 from wagtail_smo.providers.base import OutgoingPost
 from wagtail_smo.providers.bluesky import BlueskyProvider, facets_for
@@ -19,6 +24,7 @@ from wagtail_smo.providers.bluesky import BlueskyProvider, facets_for
 LINK = "https://blog.example/ünïcode-path/?utm_source=x"
 TEXT = f"Grüße 👋 from the café! {LINK} #wagtail #SMO"
 IMAGE = b"\xff\xd8\xff\xe0" + b"JFIF-fake-jpeg" * 100
+PNG = b"\x89PNG\r\n\x1a\n" + b"fake-png" * 50
 KEY = "3lb2uvhkvxk2c"
 
 
@@ -202,6 +208,68 @@ def test_facebook_page_feed(fake):
     assert fk.FACEBOOK_TOKEN not in request.path and not request.query
     assert result.remote_url == f"https://www.facebook.com/{result.remote_id}"
     assert provider.who_am_i() == "SMO Demo Page"
+
+
+@network("facebook")
+def test_facebook_image_is_a_photo_post_with_the_link_in_its_text(fake):
+    _alias, server, provider = fake
+    result = provider.send(message(image=IMAGE, image_alt="A cup"), KEY)
+    assert not server.requests_to("/feed")
+    request = server.requests_to("/photos")[0]
+    assert request.path == "/v21.0/1234567890/photos"
+    # No "link" field: a photo post has no card; the link is already in the composed text.
+    assert request.form == {"message": TEXT, "access_token": fk.FACEBOOK_TOKEN}
+    assert request.files["source"] == ("image/jpeg", IMAGE)
+    assert not request.query
+    [post] = server.posts
+    assert server.photos[post["photo_id"]] == IMAGE
+    # The id of the photo's feed story, not the photo's own id.
+    assert result.remote_id == post["post_id"] != post["photo_id"]
+    assert result.remote_url == f"https://www.facebook.com/{post['post_id']}"
+
+
+@network("facebook")
+def test_facebook_photo_post_keeps_a_link_missing_from_the_text(fake):
+    _alias, server, provider = fake
+    provider.send(message(text="Edited, without the link", image=PNG,
+                          image_mime_type="image/png"), KEY)
+    request = server.requests_to("/photos")[0]
+    assert request.form["message"] == f"Edited, without the link\n\n{LINK}"
+    assert request.files["source"] == ("image/png", PNG)
+
+
+@network("facebook")
+def test_facebook_refused_photo_fails_with_the_networks_message_and_posts_nothing(fake):
+    _alias, server, provider = fake
+    with pytest.raises(PermanentError) as info:
+        provider.send(message(image=b"<html>not an image</html>"), KEY)
+    assert info.value.message == "(#324) Missing or invalid image file"
+    assert server.posts == [] and not server.requests_to("/feed")
+    for secret in credentials(provider):
+        assert secret not in str(info.value)
+
+
+# An image upload refused with an answer that quotes the channel's token: (network, path of the
+# upload, status, answer, the error's message). The network's words, the token redacted.
+UPLOAD_REFUSED = [
+    ("facebook", "/photos", 400, {"error": {
+        "message": f"(#200) Upload refused for access_token={fk.FACEBOOK_TOKEN}", "code": 200}},
+     "(#200) Upload refused for access_token=[redacted]"),
+]
+
+
+@pytest.mark.parametrize("fake, path, status, body, expected", UPLOAD_REFUSED, indirect=["fake"],
+                         ids=[case[0] for case in UPLOAD_REFUSED])
+def test_refused_image_upload_fails_visibly_without_secrets(fake, path, status, body, expected):
+    _alias, server, provider = fake
+    server.add_fault(path, "status", status=status, body=body)
+    with pytest.raises(ProviderError) as info:
+        provider.send(message(image=IMAGE), KEY)
+    assert info.value.status == status and info.value.message == expected
+    assert server.requests_to(path), "the upload was attempted"
+    assert server.posts == []
+    for secret in credentials(provider):
+        assert secret not in str(info.value) and secret not in info.value.message
 
 
 @network("threads")

@@ -226,10 +226,20 @@ class FakeGraph(NetworkFake):
         return None
 
 
+def is_image(data: bytes) -> bool:
+    """Whether ``data`` starts like a JPEG, PNG, GIF or WebP file (what networks sniff)."""
+    return data.startswith((b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"GIF8")) or (
+        data[:4] == b"RIFF" and data[8:12] == b"WEBP")
+
+
 class FakeFacebook(FakeGraph):
-    """/{version}/{page}/feed and /{version}/me."""
+    """/{version}/{page}/feed, /{version}/{page}/photos (url or multipart source) and /me."""
 
     token = FACEBOOK_TOKEN
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.photos: dict[str, bytes] = {}  # photo id -> the uploaded bytes
 
     def route(self, r: Recorded) -> Reply:
         error = self.token_error(r)
@@ -241,6 +251,21 @@ class FakeFacebook(FakeGraph):
         if match and r.method == "POST":
             self.posts.append(r.form)
             return Reply(body={"id": f"{match.group(1)}_{900 + next(self.ids)}"})
+        match = re.fullmatch(r"/v\d+\.\d+/(\d+)/photos", r.path)
+        if match and r.method == "POST":
+            # A single photo is published as it is uploaded: a file ("source") or a "url".
+            _type, data = r.files.get("source", ("", b""))
+            if not data and not re.match(r"https?://", r.form.get("url", "")):
+                return Reply(400, {"error": {"message": "(#324) Requires upload file",
+                                             "type": "OAuthException", "code": 324}})
+            if data and not is_image(data):
+                return Reply(400, {"error": {"message": "(#324) Missing or invalid image file",
+                                             "type": "OAuthException", "code": 324}})
+            photo_id = str(500 + next(self.ids))
+            self.photos[photo_id] = data
+            post_id = f"{match.group(1)}_{900 + next(self.ids)}"
+            self.posts.append({**r.form, "photo_id": photo_id, "post_id": post_id})
+            return Reply(body={"id": photo_id, "post_id": post_id})
         return super().route(r)
 
 

@@ -1,9 +1,20 @@
-"""Facebook Page: POST /{page-id}/feed with a message and a link, with a Page access token."""
+"""Facebook Page: POST /{page-id}/feed with a message and a link, or POST /{page-id}/photos with
+the image, with a Page access token.
+
+Followed for photos: Graph API "Photo uploads" (developers.facebook.com/docs/graph-api/
+photo-uploads) — a photo is given either as ``url`` or as a multipart file upload, a single
+photo is posted at once and the answer carries the photo ``id`` and the story's ``post_id``; and
+the Page Photos reference (docs/graph-api/reference/page/photos) for ``message``, the text of the
+photo's feed story. A photo post has no link card, so the link is kept in the text.
+"""
 
 from __future__ import annotations
 
 from .base import OutgoingPost, SendResult
 from .graph import GraphProvider
+
+#: Payload key (never sent as a form field) holding the image file for the /photos call.
+PHOTO = "_photo"
 
 
 class FacebookProvider(GraphProvider):
@@ -15,6 +26,7 @@ class FacebookProvider(GraphProvider):
     option_names = ("API_URL", "API_VERSION", "PAGE_ID", "PAGE_ACCESS_TOKEN")
     default_version = "v21.0"
     required_options = ("PAGE_ID", "PAGE_ACCESS_TOKEN")
+    supports_images = True
 
     def build_payload(self, message: OutgoingPost) -> dict:
         """message and link (Facebook builds the card from the page's Open Graph tags)."""
@@ -23,18 +35,35 @@ class FacebookProvider(GraphProvider):
             payload["link"] = message.link
         return payload
 
+    def upload_media(self, message: OutgoingPost, payload: dict) -> None:
+        """Turn the feed post into a photo post: the image bytes go up as the multipart file.
+
+        The bytes are the rendition the editor attached; a ``url`` would make Facebook fetch
+        whatever the site serves there, which a staging or private site may not serve at all.
+        """
+        link = payload.pop("link", "")
+        # The default template puts {link} in the text; an edited text may have dropped it, and a
+        # photo post has no other place for the link.
+        if link and link not in payload["message"]:
+            payload["message"] = f"{payload['message']}\n\n{link}".strip()
+        extension = "png" if message.image_mime_type == "image/png" else "jpg"
+        payload[PHOTO] = (f"image.{extension}", message.image, message.image_mime_type)
+
     def create_post(self, payload: dict, idempotency_key: str) -> dict:
-        """POST /{version}/{page-id}/feed; the token goes in the form body, not the URL."""
+        """POST /{version}/{page-id}/feed, or /photos with the image (one call either way: a
+        single photo is published as it is uploaded); the token goes in the body, not the URL."""
+        fields = {key: value for key, value in payload.items() if key != PHOTO}
+        fields["access_token"] = self.options.get("PAGE_ACCESS_TOKEN")
+        edge, files = ("photos", {"source": payload[PHOTO]}) if PHOTO in payload else ("feed", None)
         response = self.request(
-            "POST", f"/{self.version}/{self.options.get('PAGE_ID')}/feed",
-            data={**payload, "access_token": self.options.get("PAGE_ACCESS_TOKEN")},
-            publishing=True,
+            "POST", f"/{self.version}/{self.options.get('PAGE_ID')}/{edge}",
+            data=fields, files=files, publishing=True,
         )
         return self.json(response, publishing=True)
 
     def parse_result(self, response: dict) -> SendResult:
-        """The "{page}_{post}" id and its facebook.com URL."""
-        post_id = str(self.field(response, "id"))
+        """The "{page}_{post}" id (``post_id`` of a photo's story) and its facebook.com URL."""
+        post_id = str(response.get("post_id") or self.field(response, "id"))
         return SendResult(remote_id=post_id, remote_url=f"https://www.facebook.com/{post_id}",
                           raw=response)
 
