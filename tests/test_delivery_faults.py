@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from tests.fakes import networks as fk
 from wagtail_smo import delivery
+from wagtail_smo.conf import smo_settings
 from wagtail_smo.models import AttemptOutcome, PostStatus, SocialPost
 from wagtail_smo.providers.bluesky import BlueskyProvider
 
@@ -172,18 +173,32 @@ def test_connection_refused_is_retried(page, network):
 
 #: Networks posting images, and the path of the call that uploads the image (for Facebook the
 #: upload is the publishing call itself: a single photo is posted as it is uploaded).
-IMAGE_UPLOAD_PATH = {"facebook": "/photos"}
+IMAGE_UPLOAD_PATH = {"facebook": "/photos", "threads": "1789/threads"}
 IMAGE_NETWORKS = list(IMAGE_UPLOAD_PATH)
 
 
 @pytest.fixture
-def image(db):
+def image(page):
+    """An image whose rendition the site serves publicly (Threads fetches it by URL): the
+    default site is pointed at a loopback server serving the rendition file."""
+    from urllib.parse import urlsplit
+
     from PIL import Image as PILImage
     from wagtail.images import get_image_model
+    from wagtail.models import Site
 
     buffer = io.BytesIO()
     PILImage.new("RGB", (1200, 630), "#336699").save(buffer, "JPEG")
-    return get_image_model().objects.create(title="Blue", file=ImageFile(buffer, name="blue.jpg"))
+    image = get_image_model().objects.create(title="Blue",
+                                             file=ImageFile(buffer, name="blue.jpg"))
+    with fk.FakeSite() as site:
+        host, port = site.httpd.server_address[:2]
+        Site.objects.filter(is_default_site=True).update(hostname=host, port=port)
+        rendition = image.get_rendition(smo_settings.IMAGE_FILTER)
+        with rendition.file.open("rb") as handle:
+            site.files[urlsplit(rendition.url).path if "//" in rendition.url
+                       else "/" + rendition.url.lstrip("/")] = ("image/jpeg", handle.read())
+        yield image
 
 
 def approved_image_post(page, alias, image) -> SocialPost:
@@ -202,7 +217,18 @@ def test_image_upload_500_is_retried_then_sent_once(page, network, image):
     assert [a.outcome for a in post.attempts.order_by("started_at", "id")] == [
         AttemptOutcome.RETRY, AttemptOutcome.SENT]
     assert_exactly_once_or_visible_failure(post, fake)
-    assert len(fake.requests_to(IMAGE_UPLOAD_PATH[alias])) == 2
+    uploads = [r for r in fake.requests_to(IMAGE_UPLOAD_PATH[alias])
+               if r.path.endswith(IMAGE_UPLOAD_PATH[alias])]
+    assert len(uploads) == 2
+    # The network holds the post's rendition, byte for byte (uploaded, or fetched by URL).
+    with image.get_rendition(smo_settings.IMAGE_FILTER).file.open("rb") as handle:
+        assert received_images(fake)[-1] == handle.read()
+
+
+def received_images(fake) -> list[bytes]:
+    """The image bytes a fake network received, uploaded or fetched, in order."""
+    return list({"FakeFacebook": getattr(fake, "photos", {}),
+                 "FakeThreads": getattr(fake, "images", {})}[type(fake).__name__].values())
 
 
 @pytest.mark.parametrize("network", IMAGE_NETWORKS, indirect=True)

@@ -249,12 +249,67 @@ def test_facebook_refused_photo_fails_with_the_networks_message_and_posts_nothin
         assert secret not in str(info.value)
 
 
+@pytest.fixture
+def site():
+    """A loopback site serving one JPEG, for networks that fetch images themselves."""
+    with fk.FakeSite() as server:
+        server.files["/media/images/blue.jpg"] = ("image/jpeg", IMAGE)
+        yield server
+
+
+@network("threads")
+def test_threads_image_container_points_at_the_public_url_then_publish(fake, site):
+    _alias, server, provider = fake
+    url = f"{site.url}/media/images/blue.jpg"
+    result = provider.send(message(image=IMAGE, image_url=url, image_alt="A cup"), KEY)
+    container_request, publish = server.requests_to("/threads", "POST")
+    # No link_attachment (TEXT posts only): the link is in the text already.
+    assert container_request.form == {"media_type": "IMAGE", "text": TEXT, "image_url": url,
+                                      "alt_text": "A cup", "access_token": fk.THREADS_TOKEN}
+    [container] = server.containers
+    assert server.images[container] == IMAGE  # what Threads fetched is the post's image
+    assert site.requests_to("/media/images/blue.jpg", "GET")
+    [status] = server.requests_to(f"/v1.0/{container}", "GET")
+    assert status.query["fields"] == ["status,error_message"]
+    assert publish.form["creation_id"] == container
+    assert server.posts == [container_request.form]
+    assert result.remote_url.startswith("https://www.threads.net/@smo_demo/post/")
+
+
+@pytest.mark.parametrize("image_url", ["", "/media/images/blue.jpg", "file:///srv/blue.jpg"])
+@network("threads")
+def test_threads_image_without_a_public_url_fails_clearly_before_any_call(fake, image_url):
+    _alias, server, provider = fake
+    with pytest.raises(UnsupportedFeature) as info:
+        provider.send(message(image=IMAGE, image_url=image_url), KEY)
+    assert "public http(s) URL" in info.value.message and "root URL" in info.value.message
+    assert server.requests == []
+    # Allowed to drop it: a TEXT post with its link card.
+    with_options(provider, IGNORE_UNSUPPORTED_FEATURES=True).send(
+        message(image=IMAGE, image_url=image_url), KEY)
+    assert [p["media_type"] for p in server.posts] == ["TEXT"]
+
+
+@network("threads")
+def test_threads_image_threads_cannot_fetch_fails_with_its_message_and_posts_nothing(fake, site):
+    _alias, server, provider = fake
+    with pytest.raises(PermanentError) as info:
+        provider.send(message(image=IMAGE, image_url=f"{site.url}/media/missing.jpg"), KEY)
+    assert info.value.message == "Threads could not use the image: UNKNOWN."
+    assert not server.requests_to("threads_publish") and server.posts == []
+    for secret in credentials(provider):
+        assert secret not in str(info.value)
+
+
 # An image upload refused with an answer that quotes the channel's token: (network, path of the
 # upload, status, answer, the error's message). The network's words, the token redacted.
 UPLOAD_REFUSED = [
     ("facebook", "/photos", 400, {"error": {
         "message": f"(#200) Upload refused for access_token={fk.FACEBOOK_TOKEN}", "code": 200}},
      "(#200) Upload refused for access_token=[redacted]"),
+    ("threads", "1789/threads", 400, {"error": {
+        "message": f"Invalid image_url (token {fk.THREADS_TOKEN})", "code": 100}},
+     "Invalid image_url (token [redacted])"),
 ]
 
 
@@ -264,7 +319,7 @@ def test_refused_image_upload_fails_visibly_without_secrets(fake, path, status, 
     _alias, server, provider = fake
     server.add_fault(path, "status", status=status, body=body)
     with pytest.raises(ProviderError) as info:
-        provider.send(message(image=IMAGE), KEY)
+        provider.send(message(image=IMAGE, image_url="https://blog.example/blue.jpg"), KEY)
     assert info.value.status == status and info.value.message == expected
     assert server.requests_to(path), "the upload was attempted"
     assert server.posts == []

@@ -11,6 +11,7 @@ import hmac
 import itertools
 import re
 import time
+import urllib.request
 
 from oauthlib.common import Request as OAuthRequest
 from oauthlib.oauth1.rfc5849 import signature as oauth_signature
@@ -277,7 +278,38 @@ class FakeThreads(FakeGraph):
     def __init__(self) -> None:
         super().__init__()
         self.containers: dict[str, dict] = {}
+        self.status: dict[str, str] = {}  # container -> FINISHED, ERROR, PUBLISHED
+        self.images: dict[str, bytes] = {}  # container -> the image fetched from image_url
         self.published: dict[str, str] = {}
+
+    def create_container(self, form: dict) -> Reply:
+        """Check the parameters as documented; an IMAGE is fetched from its URL, as Threads does
+        (its container then ends FINISHED, or ERROR when the URL gives no image)."""
+        media_type = form.get("media_type")
+        if media_type not in ("TEXT", "IMAGE", "VIDEO"):
+            return Reply(400, {"error": {"message": "Param media_type must be one of {TEXT, IMAGE, "
+                                                    "VIDEO}", "code": 100}})
+        if media_type == "TEXT" and not form.get("text"):
+            return Reply(400, {"error": {"message": "Param text is required", "code": 100}})
+        if media_type != "TEXT" and "link_attachment" in form:
+            return Reply(400, {"error": {"message": "Param link_attachment is only available "
+                                                    "for TEXT posts", "code": 100}})
+        container = str(17_800_000 + next(self.ids))
+        self.status[container] = "FINISHED"
+        if media_type == "IMAGE":
+            url = form.get("image_url", "")
+            if not re.match(r"https?://", url):
+                return Reply(400, {"error": {"message": "Param image_url is required for "
+                                                        "media_type=IMAGE", "code": 100}})
+            try:
+                with urllib.request.urlopen(url, timeout=2) as answer:
+                    self.images[container] = answer.read()
+            except OSError:
+                self.images[container] = b""
+            if not is_image(self.images[container]):
+                self.status[container] = "ERROR"
+        self.containers[container] = form
+        return Reply(body={"id": container})
 
     def route(self, r: Recorded) -> Reply:
         error = self.token_error(r)
@@ -288,20 +320,42 @@ class FakeThreads(FakeGraph):
         match = re.fullmatch(r"/v1\.0/(\d+)/(threads|threads_publish)", r.path)
         if match and r.method == "POST":
             if match.group(2) == "threads":
-                container = str(17_800_000 + next(self.ids))
-                self.containers[container] = r.form
-                return Reply(body={"id": container})
+                return self.create_container(r.form)
             container = r.form.get("creation_id")
             if container not in self.containers:
                 return Reply(400, {"error": {"message": "Invalid parameter", "code": 100}})
+            if self.status[container] != "FINISHED":
+                return Reply(400, {"error": {"message": "Media Not Ready For Publishing",
+                                             "code": 9007, "error_subcode": 2207027}})
+            self.status[container] = "PUBLISHED"
             media = str(18_000_000 + next(self.ids))
             self.published[media] = container
             self.posts.append(self.containers[container])
             return Reply(body={"id": media})
         match = re.fullmatch(r"/v1\.0/(\d+)", r.path)
+        if match and match.group(1) in self.containers:
+            status = self.status[match.group(1)]
+            answer = {"id": match.group(1), "status": status}
+            if status == "ERROR":
+                answer["error_message"] = "UNKNOWN"
+            return Reply(body=answer)
         if match and match.group(1) in self.published:
             return Reply(body={"id": match.group(1),
                                "permalink": f"https://www.threads.net/@smo_demo/post/C{match.group(1)}"})
+        return super().route(r)
+
+
+class FakeSite(FakeServer):
+    """The site serving media files: ``files`` maps a path to (content type, bytes)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.files: dict[str, tuple[str, bytes]] = {}
+
+    def route(self, r: Recorded) -> Reply:
+        if r.method == "GET" and r.path in self.files:
+            content_type, data = self.files[r.path]
+            return Reply(body=data, headers={"Content-Type": content_type})
         return super().route(r)
 
 

@@ -1,10 +1,30 @@
-"""Threads: create a media container (TEXT with a link attachment), then publish it."""
+"""Threads: create a media container (TEXT with a link attachment, or IMAGE), then publish it.
+
+Followed: Threads API "Posts" (developers.facebook.com/docs/threads/posts): a container is
+``POST /{threads-user-id}/threads`` with ``media_type`` TEXT, IMAGE or VIDEO; ``image_url`` is
+required for IMAGE and Threads fetches it ("it must be on a public server": there is no upload
+endpoint); ``text`` is optional for IMAGE; ``link_attachment`` is for text posts only, so with an
+image the link stays in the text; ``alt_text`` describes the image. Then
+``POST /{threads-user-id}/threads_publish`` with ``creation_id``. A media container is processed
+after it is created: its ``status`` (GET /{container-id}?fields=status,error_message) is
+IN_PROGRESS, FINISHED or ERROR, and only a FINISHED one can be published.
+"""
 
 from __future__ import annotations
 
-from ..exceptions import ProviderError
+import time
+from typing import ClassVar
+from urllib.parse import urlsplit
+
+from ..exceptions import PermanentError, ProviderError, TemporaryError, UnsupportedFeature
 from .base import OutgoingPost, SendResult
 from .graph import GraphProvider
+
+
+def is_public_url(url: str) -> bool:
+    """Whether ``url`` is an absolute http(s) URL with a host (something Threads can fetch)."""
+    parts = urlsplit(url or "")
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
 class ThreadsProvider(GraphProvider):
@@ -16,6 +36,12 @@ class ThreadsProvider(GraphProvider):
     option_names = ("API_URL", "API_VERSION", "USER_ID", "ACCESS_TOKEN")
     default_version = "v1.0"
     required_options = ("USER_ID", "ACCESS_TOKEN")
+    supports_images = True
+
+    #: Seconds between checks of an IMAGE container's status, and how many checks before giving
+    #: up (a retry creates a new container: containers are never published twice).
+    status_interval: ClassVar[float] = 2.0
+    status_checks: ClassVar[int] = 10
 
     def _token(self) -> dict:
         return {"access_token": self.options.get("ACCESS_TOKEN")}
@@ -27,12 +53,51 @@ class ThreadsProvider(GraphProvider):
             payload["link_attachment"] = message.link
         return payload
 
+    def upload_media(self, message: OutgoingPost, payload: dict) -> None:
+        """Make the container an IMAGE one pointing at the image's public URL (Threads fetches
+        it itself; the bytes cannot be sent)."""
+        if not is_public_url(message.image_url):
+            if self.options.get("IGNORE_UNSUPPORTED_FEATURES"):
+                return  # sent as a text post, as for any feature a network cannot take
+            raise self.error(
+                UnsupportedFeature,
+                f"threads channel {self.alias!r} cannot send this image: Threads fetches images "
+                f"from a public http(s) URL and the image has none "
+                f"({message.image_url or 'no URL'!r}). Give the site a root URL (Wagtail "
+                f"Sites) or use an absolute MEDIA_URL, or set "
+                f"OPTIONS['IGNORE_UNSUPPORTED_FEATURES'] = True to send the text without it.")
+        link = payload.pop("link_attachment", "")
+        if link and link not in payload["text"]:
+            payload["text"] = f"{payload['text']}\n\n{link}".strip()
+        payload["media_type"] = "IMAGE"
+        payload["image_url"] = message.image_url
+        if message.image_alt:
+            payload["alt_text"] = message.image_alt
+
+    def wait_until_finished(self, container_id: str) -> None:
+        """Poll the container's status until FINISHED; ERROR fails with Threads' message."""
+        for check in range(self.status_checks):
+            data = self.json(self.request(
+                "GET", f"/{self.version}/{container_id}",
+                params={"fields": "status,error_message", **self._token()}))
+            status = data.get("status")
+            if status == "FINISHED":
+                return
+            if status in ("ERROR", "EXPIRED"):
+                reason = data.get("error_message") or status
+                raise self.error(PermanentError, f"Threads could not use the image: {reason}.")
+            if check + 1 < self.status_checks:
+                time.sleep(self.status_interval)
+        raise self.error(TemporaryError, "Threads has not finished processing the image yet.")
+
     def create_post(self, payload: dict, idempotency_key: str) -> dict:
         """POST /{user}/threads (a container: safe to repeat), then /{user}/threads_publish."""
         user = self.options.get("USER_ID")
         container = self.json(self.request(
             "POST", f"/{self.version}/{user}/threads", data={**payload, **self._token()}))
         creation_id = self.field(container, "id", publishing=False)
+        if payload.get("media_type") == "IMAGE":
+            self.wait_until_finished(creation_id)
         response = self.request(
             "POST", f"/{self.version}/{user}/threads_publish",
             data={"creation_id": creation_id, **self._token()}, publishing=True,
