@@ -173,7 +173,7 @@ def test_connection_refused_is_retried(page, network):
 
 #: Networks posting images, and the path of the call that uploads the image (for Facebook the
 #: upload is the publishing call itself: a single photo is posted as it is uploaded).
-IMAGE_UPLOAD_PATH = {"facebook": "/photos", "threads": "1789/threads"}
+IMAGE_UPLOAD_PATH = {"facebook": "/photos", "threads": "1789/threads", "linkedin": "/rest/images"}
 IMAGE_NETWORKS = list(IMAGE_UPLOAD_PATH)
 
 
@@ -227,8 +227,11 @@ def test_image_upload_500_is_retried_then_sent_once(page, network, image):
 
 def received_images(fake) -> list[bytes]:
     """The image bytes a fake network received, uploaded or fetched, in order."""
-    return list({"FakeFacebook": getattr(fake, "photos", {}),
-                 "FakeThreads": getattr(fake, "images", {})}[type(fake).__name__].values())
+    if isinstance(fake, fk.FakeFacebook):
+        return list(fake.photos.values())
+    if isinstance(fake, fk.FakeLinkedIn):
+        return [image["data"] for image in fake.images.values() if image["data"] is not None]
+    return list(fake.images.values())  # Threads: fetched from image_url
 
 
 @pytest.mark.parametrize("network", IMAGE_NETWORKS, indirect=True)

@@ -20,6 +20,7 @@ from wagtail_smo.exceptions import (
 from wagtail_smo.providers import get_provider
 from wagtail_smo.providers.base import OutgoingPost
 from wagtail_smo.providers.bluesky import BlueskyProvider, facets_for
+from wagtail_smo.providers.linkedin import escape_little_text
 
 LINK = "https://blog.example/ünïcode-path/?utm_source=x"
 TEXT = f"Grüße 👋 from the café! {LINK} #wagtail #SMO"
@@ -191,11 +192,59 @@ def test_linkedin_post_with_article(fake):
 
 
 @network("linkedin")
-def test_linkedin_image_is_unsupported_by_default(fake):
+def test_linkedin_image_uploaded_then_referenced_by_the_post(fake):
     _alias, server, provider = fake
-    with pytest.raises(UnsupportedFeature):
-        provider.send(message(image=IMAGE), KEY)
-    assert server.requests == []
+    result = provider.send(message(image=IMAGE, image_alt="A cup"), KEY)
+    initialize, put, post = server.requests
+    assert (initialize.method, initialize.path, initialize.query) == (
+        "POST", "/rest/images", {"action": ["initializeUpload"]})
+    assert initialize.json == {"initializeUploadRequest": {"owner": "urn:li:person:abc"}}
+    assert initialize.header("LinkedIn-Version") == "202511"
+    [urn] = server.images
+    assert put.method == "PUT" and put.path == f"/dms-uploads/{urn.rsplit(':', 1)[-1]}"
+    assert put.body == IMAGE and put.header("Authorization") == f"Bearer {fk.LINKEDIN_TOKEN}"
+    assert server.images[urn] == {"owner": "urn:li:person:abc", "data": IMAGE}
+    # The image replaces the article (one content per post); the link is in the commentary.
+    assert post.path == "/rest/posts"
+    assert post.json["content"] == {"media": {"id": urn, "altText": "A cup"}}
+    assert post.json["commentary"] == escape_little_text(TEXT)
+    assert server.posts == [post.json] and result.remote_id.startswith("urn:li:share:")
+
+
+@network("linkedin")
+def test_linkedin_image_post_keeps_a_link_missing_from_the_text(fake):
+    _alias, server, provider = fake
+    provider.send(message(text="No link (here)", image=PNG, image_mime_type="image/png"), KEY)
+    post = server.requests_to("/rest/posts")[0]
+    assert post.json["commentary"] == r"No link \(here\)" + "\n\n" + escape_little_text(LINK)
+    assert "media" in post.json["content"] and "article" not in post.json["content"]
+
+
+@network("linkedin")
+def test_linkedin_refused_upload_fails_with_the_networks_message_and_posts_nothing(fake):
+    _alias, server, provider = fake
+    with pytest.raises(PermanentError) as info:
+        provider.send(message(image=b"<html>not an image</html>"), KEY)
+    assert info.value.message == "Uploaded file is not a supported image format"
+    assert info.value.status == 400
+    assert server.posts == [] and not server.requests_to("/rest/posts")
+    for secret in credentials(provider):
+        assert secret not in str(info.value)
+
+
+@network("linkedin")
+def test_linkedin_post_must_reference_an_uploaded_image_of_its_author(fake):
+    """The fake refuses what LinkedIn refuses: an image never uploaded, or another owner's."""
+    _alias, server, provider = fake
+    with pytest.raises(PermanentError, match="was not uploaded"):
+        provider.create_post({"author": "urn:li:person:abc", "commentary": "x",
+                              "content": {"media": {"id": "urn:li:image:nope"}}}, KEY)
+    payload = provider.build_payload(message())
+    provider.upload_media(message(image=IMAGE), payload)  # owned by urn:li:person:abc
+    payload["author"] = "urn:li:organization:42"
+    with pytest.raises(PermanentError, match="owned by post author"):
+        provider.create_post(payload, KEY)
+    assert server.posts == []
 
 
 @network("facebook")
@@ -307,6 +356,9 @@ UPLOAD_REFUSED = [
     ("facebook", "/photos", 400, {"error": {
         "message": f"(#200) Upload refused for access_token={fk.FACEBOOK_TOKEN}", "code": 200}},
      "(#200) Upload refused for access_token=[redacted]"),
+    ("linkedin", "/rest/images", 401, {"status": 401, "code": "INVALID_ACCESS_TOKEN",
+                                        "message": f"Token {fk.LINKEDIN_TOKEN} has expired"},
+     "Token [redacted] has expired"),
     ("threads", "1789/threads", 400, {"error": {
         "message": f"Invalid image_url (token {fk.THREADS_TOKEN})", "code": 100}},
      "Invalid image_url (token [redacted])"),

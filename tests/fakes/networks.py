@@ -38,6 +38,12 @@ ALL_SECRETS = [MASTODON_TOKEN, BLUESKY_APP_PASSWORD, TELEGRAM_TOKEN, LINKEDIN_TO
                VK_TOKEN, WEBHOOK_SECRET]
 
 
+def is_image(data: bytes) -> bool:
+    """Whether ``data`` starts like a JPEG, PNG, GIF or WebP file (what networks sniff)."""
+    return data.startswith((b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"GIF8")) or (
+        data[:4] == b"RIFF" and data[8:12] == b"WEBP")
+
+
 class NetworkFake(FakeServer):
     """A fake network: ``posts`` holds what it published."""
 
@@ -194,7 +200,12 @@ class FakeTelegram(NetworkFake):
 
 
 class FakeLinkedIn(NetworkFake):
-    """/rest/posts (201, id in x-restli-id), /v2/userinfo."""
+    """/rest/posts (201, id in x-restli-id), /rest/images?action=initializeUpload, the upload
+    URL it hands out (PUT), /v2/userinfo."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.images: dict[str, dict] = {}  # image URN -> {"owner", "data" (None until PUT)}
 
     def route(self, r: Recorded) -> Reply:
         if r.header("Authorization") != f"Bearer {LINKEDIN_TOKEN}":
@@ -202,10 +213,43 @@ class FakeLinkedIn(NetworkFake):
                                "code": "INVALID_ACCESS_TOKEN", "message": "Invalid access token"})
         if r.path == "/v2/userinfo":
             return Reply(body={"sub": "abc", "name": "SMO Demo"})
+        upload = re.fullmatch(r"/dms-uploads/(\w+)", r.path)
+        if upload and r.method == "PUT":
+            urn = f"urn:li:image:{upload.group(1)}"
+            if urn not in self.images:
+                return Reply(404, {"status": 404, "message": "Upload URL not found"})
+            if not is_image(r.body):
+                return Reply(400, {"status": 400, "message": "Uploaded file is not a supported "
+                                                             "image format"})
+            self.images[urn]["data"] = r.body
+            return Reply(201, b"")
+        if r.path.startswith("/rest/") and not re.fullmatch(
+                r"\d{6}", r.header("LinkedIn-Version") or ""):
+            return Reply(400, {"status": 400, "code": "VERSION_MISSING",
+                               "message": "A version must be present"})
+        if r.path == "/rest/images" and r.method == "POST":
+            owner = ((r.json or {}).get("initializeUploadRequest") or {}).get("owner", "")
+            if r.query.get("action") != ["initializeUpload"] or not re.fullmatch(
+                    r"urn:li:(person|organization):\w+", owner):
+                return Reply(400, {"status": 400, "code": "MISSING_REQUIRED_FIELD",
+                                   "message": "Field /initializeUploadRequest/owner is required"})
+            image_id = f"D4E10AQ{next(self.ids):06d}"
+            urn = f"urn:li:image:{image_id}"
+            self.images[urn] = {"owner": owner, "data": None}
+            return Reply(body={"value": {"uploadUrlExpiresAt": int(time.time() * 1000) + 86_400_000,
+                                         "uploadUrl": f"{self.url}/dms-uploads/{image_id}",
+                                         "image": urn}})
         if r.path == "/rest/posts" and r.method == "POST":
-            if not re.fullmatch(r"\d{6}", r.header("LinkedIn-Version") or ""):
-                return Reply(400, {"status": 400, "code": "VERSION_MISSING",
-                                   "message": "A version must be present"})
+            media = (r.json.get("content") or {}).get("media")
+            if media is not None:
+                image = self.images.get(media.get("id"))
+                if image is None or image["data"] is None:
+                    return Reply(400, {"status": 400, "message": f"Image {media.get('id')} "
+                                                                 "was not uploaded"})
+                if image["owner"] != r.json.get("author"):
+                    return Reply(422, {"status": 422, "code": "INVALID_CONTENT_OWNERSHIP",
+                                       "message": "Content(s) you provided must be owned by "
+                                                  "post author"})
             if r.json.get("commentary") in [p["commentary"] for p in self.posts]:
                 return Reply(422, {"status": 422, "message": "Content is a duplicate of urn:li:share:1"})
             self.posts.append(r.json)
@@ -225,12 +269,6 @@ class FakeGraph(NetworkFake):
                                          "type": "OAuthException", "code": 190,
                                          "fbtrace_id": "AbCdEf"}})
         return None
-
-
-def is_image(data: bytes) -> bool:
-    """Whether ``data`` starts like a JPEG, PNG, GIF or WebP file (what networks sniff)."""
-    return data.startswith((b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"GIF8")) or (
-        data[:4] == b"RIFF" and data[8:12] == b"WEBP")
 
 
 class FakeFacebook(FakeGraph):

@@ -1,4 +1,14 @@
-"""LinkedIn: the Posts API (POST /rest/posts) with the page's link as an article."""
+"""LinkedIn: the Posts API (POST /rest/posts) with the page's link as an article, or an image.
+
+Followed for images: LinkedIn's Images API (learn.microsoft.com/linkedin/marketing/
+community-management/shares/images-api) and its use in public clients: ``POST
+/rest/images?action=initializeUpload`` with ``{"initializeUploadRequest": {"owner": <author
+URN>}}`` answers ``{"value": {"uploadUrl", "uploadUrlExpiresAt", "image": "urn:li:image:…"}}``;
+the bytes are PUT to ``uploadUrl`` with the same bearer token; the post then carries
+``content.media`` = ``{"id": <image URN>, "altText": …}``. A post has one ``content``: with an
+image there is no article card, so the link stays in the commentary. The image's owner must be
+the post's author.
+"""
 
 from __future__ import annotations
 
@@ -26,6 +36,7 @@ class LinkedInProvider(HttpProvider):
     base_url = "https://api.linkedin.com"
     option_names = ("API_URL", "ACCESS_TOKEN", "AUTHOR", "VERSION")
     required_options = ("ACCESS_TOKEN", "AUTHOR")
+    supports_images = True
 
     def __init__(self, alias: str, options: dict) -> None:
         super().__init__(alias, options)
@@ -52,6 +63,24 @@ class LinkedInProvider(HttpProvider):
                 article["description"] = message.description
             payload["content"] = {"article": article}
         return payload
+
+    def upload_media(self, message: OutgoingPost, payload: dict) -> None:
+        """initializeUpload for the author, PUT the bytes, then reference the image URN."""
+        response = self.request(
+            "POST", "/rest/images", params={"action": "initializeUpload"},
+            json={"initializeUploadRequest": {"owner": self.options.get("AUTHOR")}},
+        )
+        value = self.field(self.json(response), "value", publishing=False)
+        upload_url = str(self.field(value, "uploadUrl", publishing=False))
+        image_urn = str(self.field(value, "image", publishing=False))
+        self.request("PUT", upload_url, data=message.image,
+                     headers={"Content-Type": message.image_mime_type})
+        media = {"id": image_urn}
+        if message.image_alt:
+            media["altText"] = message.image_alt
+        payload["content"] = {"media": media}  # replaces the article: one content per post
+        if message.link and message.link not in message.text:
+            payload["commentary"] += "\n\n" + escape_little_text(message.link)
 
     def create_post(self, payload: dict, idempotency_key: str) -> dict:
         """POST /rest/posts; the new post's URN is in the x-restli-id header (201, empty body)."""
