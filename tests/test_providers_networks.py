@@ -359,6 +359,9 @@ UPLOAD_REFUSED = [
     ("linkedin", "/rest/images", 401, {"status": 401, "code": "INVALID_ACCESS_TOKEN",
                                         "message": f"Token {fk.LINKEDIN_TOKEN} has expired"},
      "Token [redacted] has expired"),
+    ("x", "/2/media/upload", 403, {"title": "Forbidden", "status": 403, "type": "about:blank",
+                                   "detail": f"Token {fk.X_ACCESS_TOKEN} may not upload media"},
+     "Token [redacted] may not upload media"),
     ("threads", "1789/threads", 400, {"error": {
         "message": f"Invalid image_url (token {fk.THREADS_TOKEN})", "code": 100}},
      "Invalid image_url (token [redacted])"),
@@ -403,6 +406,53 @@ def test_x_signed_with_oauth1(fake):
     assert 'oauth_signature_method="HMAC-SHA1"' in request.header("Authorization")
     assert result.remote_url == f"https://x.com/i/web/status/{result.remote_id}"
     assert provider.who_am_i() == "@smo_demo"
+
+
+@network("x")
+def test_x_image_uploaded_described_and_referenced_by_the_post(fake):
+    _alias, server, provider = fake
+    result = provider.send(message(image=IMAGE, image_alt="A cup " * 300), KEY)
+    upload, metadata, tweet = server.requests
+    assert (upload.method, upload.path) == ("POST", "/2/media/upload")
+    assert upload.form == {"media_category": "tweet_image", "media_type": "image/jpeg"}
+    assert upload.files["media"] == ("image/jpeg", IMAGE)
+    [media_id] = server.media
+    assert server.media[media_id]["data"] == IMAGE
+    assert metadata.path == "/2/media/metadata"
+    assert metadata.json == {"id": media_id, "metadata": {"alt_text": {
+        "text": ("A cup " * 300)[:1000]}}}
+    assert tweet.json == {"text": TEXT, "media": {"media_ids": [media_id]}}
+    # Every call was signed (the fake refuses any request whose signature does not verify).
+    assert all(r.header("Authorization").startswith("OAuth ") for r in server.requests)
+    assert server.posts == [tweet.json] and result.remote_id
+
+
+@network("x")
+def test_x_image_without_alt_text_skips_the_metadata_call(fake):
+    _alias, server, provider = fake
+    provider.send(message(image=PNG, image_mime_type="image/png"), KEY)
+    assert [r.path for r in server.requests] == ["/2/media/upload", "/2/tweets"]
+    assert server.requests[0].files["media"] == ("image/png", PNG)
+
+
+@network("x")
+def test_x_refused_upload_fails_with_the_networks_message_and_posts_nothing(fake):
+    _alias, server, provider = fake
+    with pytest.raises(PermanentError) as info:
+        provider.send(message(image=b"<html>not an image</html>"), KEY)
+    assert info.value.message == "media type unrecognized." and info.value.status == 400
+    assert server.posts == [] and not server.requests_to("/2/tweets")
+    for secret in credentials(provider):
+        assert secret not in str(info.value)
+
+
+@network("x")
+def test_x_post_with_an_unknown_media_id_is_refused(fake):
+    """The fake checks that the post references an uploaded media id."""
+    _alias, server, provider = fake
+    with pytest.raises(PermanentError, match="media IDs are invalid"):
+        provider.create_post({"text": "x", "media": {"media_ids": ["123"]}}, KEY)
+    assert server.posts == []
 
 
 @network("x")

@@ -398,7 +398,12 @@ class FakeSite(FakeServer):
 
 
 class FakeX(NetworkFake):
-    """/2/tweets and /2/users/me, verifying the OAuth 1.0a HMAC-SHA1 signature."""
+    """/2/tweets, /2/media/upload, /2/media/metadata and /2/users/me, verifying the OAuth 1.0a
+    HMAC-SHA1 signature of every request."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.media: dict[str, dict] = {}  # media id -> {"data", "alt_text"}
 
     def verify(self, r: Recorded) -> bool:
         authorization = r.header("Authorization") or ""
@@ -423,7 +428,31 @@ class FakeX(NetworkFake):
                                "detail": "Unauthorized"})
         if r.path == "/2/users/me":
             return Reply(body={"data": {"id": "2244994945", "name": "SMO", "username": "smo_demo"}})
+        if r.path == "/2/media/upload" and r.method == "POST":
+            _type, data = r.files.get("media", ("", b""))
+            if r.form.get("media_category") not in ("tweet_image", "tweet_gif", "tweet_video"):
+                return Reply(400, {"title": "Invalid Request", "status": 400,
+                                   "detail": "media_category is required", "type": "about:blank"})
+            if not is_image(data):
+                return Reply(400, {"title": "Invalid Request", "status": 400, "type": "about:blank",
+                                   "detail": "media type unrecognized."})
+            media_id = str(1_900_000_000_000_000_000 + next(self.ids))
+            self.media[media_id] = {"data": data, "alt_text": None}
+            return Reply(body={"data": {"id": media_id, "media_key": f"3_{media_id}",
+                                        "size": len(data), "expires_after_secs": 86400}})
+        if r.path == "/2/media/metadata" and r.method == "POST":
+            body = r.json or {}
+            text = ((body.get("metadata") or {}).get("alt_text") or {}).get("text")
+            if body.get("id") not in self.media or text is None or len(text) > 1000:
+                return Reply(400, {"title": "Invalid Request", "status": 400, "type": "about:blank",
+                                   "detail": "One or more parameters to your request was invalid."})
+            self.media[body["id"]]["alt_text"] = text
+            return Reply(body={"data": {"id": body["id"], "associated_metadata": body["metadata"]}})
         if r.path == "/2/tweets" and r.method == "POST":
+            media_ids = ((r.json or {}).get("media") or {}).get("media_ids", [])
+            if any(media_id not in self.media for media_id in media_ids):
+                return Reply(400, {"title": "Invalid Request", "status": 400, "type": "about:blank",
+                                   "detail": "Your media IDs are invalid."})
             text = (r.json or {}).get("text", "")
             if text in [p["text"] for p in self.posts]:
                 return Reply(403, {"detail": "You are not allowed to create a Tweet with duplicate content.",

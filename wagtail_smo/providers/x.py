@@ -1,4 +1,12 @@
-"""X: POST /2/tweets with OAuth 1.0a user context (requests-oauthlib signs every request)."""
+"""X: POST /2/tweets with OAuth 1.0a user context (requests-oauthlib signs every request).
+
+Followed for images: X API v2 media docs (docs.x.com/x-api/media, "Upload", "Create Media
+metadata"): one-shot ``POST /2/media/upload`` takes the raw bytes as the multipart ``media`` field
+with ``media_category`` (tweet_image) and ``media_type``, and answers the media ``id`` (and
+``media_key``) under ``data``; alt text is ``POST /2/media/metadata`` with ``{"id", "metadata":
+{"alt_text": {"text"}}}`` (at most 1000 characters); the post references the upload as
+``media.media_ids``. Multipart bodies are not part of the OAuth 1.0a signature.
+"""
 
 from __future__ import annotations
 
@@ -20,6 +28,7 @@ class XProvider(HttpProvider):
     option_names = ("API_URL", "CONSUMER_KEY", "CONSUMER_SECRET", "ACCESS_TOKEN",
                     "ACCESS_TOKEN_SECRET")
     required_options = ("CONSUMER_KEY", "CONSUMER_SECRET", "ACCESS_TOKEN", "ACCESS_TOKEN_SECRET")
+    supports_images = True
 
     def __init__(self, alias: str, options: dict) -> None:
         super().__init__(alias, options)
@@ -55,6 +64,20 @@ class XProvider(HttpProvider):
     def build_payload(self, message: OutgoingPost) -> dict:
         """{"text": ...}; X makes the card from the link's Open Graph / twitter: tags."""
         return {"text": message.text}
+
+    def upload_media(self, message: OutgoingPost, payload: dict) -> None:
+        """POST /2/media/upload (one shot), the alt text through /2/media/metadata, then
+        ``media.media_ids`` in the post."""
+        response = self.request(
+            "POST", "/2/media/upload",
+            files={"media": ("image", message.image, message.image_mime_type)},
+            data={"media_category": "tweet_image", "media_type": message.image_mime_type},
+        )
+        media_id = str(self.field(self.json(response), "data", "id", publishing=False))
+        if message.image_alt:
+            self.request("POST", "/2/media/metadata", json={
+                "id": media_id, "metadata": {"alt_text": {"text": message.image_alt[:1000]}}})
+        payload["media"] = {"media_ids": [media_id]}
 
     def create_post(self, payload: dict, idempotency_key: str) -> dict:
         """POST /2/tweets (signed with OAuth 1.0a)."""
