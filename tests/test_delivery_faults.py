@@ -174,17 +174,20 @@ def test_connection_refused_is_retried(page, network):
 #: Networks posting images, and the path of the call that uploads the image (for Facebook the
 #: upload is the publishing call itself: a single photo is posted as it is uploaded).
 IMAGE_UPLOAD_PATH = {"facebook": "/photos", "threads": "1789/threads", "linkedin": "/rest/images",
-                     "x": "/2/media/upload"}
+                     "x": "/2/media/upload", "vk": "getWallUploadServer"}
 IMAGE_NETWORKS = list(IMAGE_UPLOAD_PATH)
-_GRAPH_REFUSAL = ({"error": {"message": "(#324) Missing or invalid image file", "code": 324}},
-                  "(#324) Missing or invalid image file")
-#: An upload refused with HTTP 400, in each network's error shape: (body, the message shown).
+_GRAPH_REFUSAL = (400, {"error": {"message": "(#324) Missing or invalid image file",
+                                   "code": 324}}, "(#324) Missing or invalid image file")
+#: An upload refused, in each network's error shape: (HTTP status, body, the message shown).
 UPLOAD_REFUSAL = {
     "facebook": _GRAPH_REFUSAL, "threads": _GRAPH_REFUSAL,
-    "linkedin": ({"status": 400, "message": "Uploaded file is not a supported image format"},
+    "linkedin": (400, {"status": 400, "message": "Uploaded file is not a supported image format"},
                  "Uploaded file is not a supported image format"),
-    "x": ({"title": "Invalid Request", "status": 400, "detail": "media type unrecognized."},
+    "x": (400, {"title": "Invalid Request", "status": 400, "detail": "media type unrecognized."},
           "media type unrecognized."),
+    "vk": (200, {"error": {"error_code": 100, "error_msg": "One of the parameters specified was "
+                                                           "missing or invalid: group_id"}},
+           "One of the parameters specified was missing or invalid: group_id"),
 }
 
 
@@ -240,6 +243,8 @@ def received_images(fake) -> list[bytes]:
     """The image bytes a fake network received, uploaded or fetched, in order."""
     if isinstance(fake, fk.FakeFacebook):
         return list(fake.photos.values())
+    if isinstance(fake, fk.FakeVK):
+        return list(fake.photos.values())
     if isinstance(fake, fk.FakeX):
         return [media["data"] for media in fake.media.values()]
     if isinstance(fake, fk.FakeLinkedIn):
@@ -250,8 +255,8 @@ def received_images(fake) -> list[bytes]:
 @pytest.mark.parametrize("network", IMAGE_NETWORKS, indirect=True)
 def test_image_upload_refused_fails_with_the_networks_message(page, network, image):
     alias, fake = network
-    body, words = UPLOAD_REFUSAL[alias]
-    fake.add_fault(IMAGE_UPLOAD_PATH[alias], "status", status=400, body=body)
+    status, body, words = UPLOAD_REFUSAL[alias]
+    fake.add_fault(IMAGE_UPLOAD_PATH[alias], "status", status=status, body=body)
     post = run_until_settled(approved_image_post(page, alias, image))
     assert post.status == PostStatus.FAILED
     assert post.last_error == words

@@ -362,6 +362,9 @@ UPLOAD_REFUSED = [
     ("x", "/2/media/upload", 403, {"title": "Forbidden", "status": 403, "type": "about:blank",
                                    "detail": f"Token {fk.X_ACCESS_TOKEN} may not upload media"},
      "Token [redacted] may not upload media"),
+    ("vk", "getWallUploadServer", 200, {"error": {
+        "error_code": 100, "error_msg": f"Invalid access_token {fk.VK_TOKEN} for photos"}},
+     "Invalid access_token [redacted] for photos"),
     ("threads", "1789/threads", 400, {"error": {
         "message": f"Invalid image_url (token {fk.THREADS_TOKEN})", "code": 100}},
      "Invalid image_url (token [redacted])"),
@@ -475,6 +478,58 @@ def test_vk_wall_post_with_guid(fake):
     assert provider.send(message(), KEY).remote_id == result.remote_id
     assert len(server.posts) == 1
     assert provider.who_am_i() == "SMO Demo"
+
+
+@network("vk")
+def test_vk_photo_uploaded_saved_and_attached_with_the_link(fake):
+    _alias, server, provider = fake
+    result = provider.send(message(image=IMAGE), KEY)
+    get_server, upload, save, post = server.requests
+    assert get_server.path == "/method/photos.getWallUploadServer"
+    assert get_server.form == {"group_id": "123456", "access_token": fk.VK_TOKEN, "v": "5.199"}
+    assert (upload.path, upload.query) == ("/upload/wall", {"gid": ["123456"]})
+    assert upload.files["photo"] == ("image/jpeg", IMAGE)
+    assert fk.VK_TOKEN not in upload.body.decode("latin-1") and not upload.form
+    assert save.path == "/method/photos.saveWallPhoto"
+    assert save.form["group_id"] == "123456" and save.form["server"] == "622624"
+    assert save.form["hash"] in server.uploads and save.form["photo"] != "[]"
+    [photo] = server.photos
+    assert server.photos[photo] == IMAGE
+    assert post.form["attachments"] == f"{photo},{LINK}"
+    assert post.form["guid"] == KEY and server.posts == [post.form]
+    assert result.remote_url == f"https://vk.com/wall-123456_{result.remote_id}"
+
+
+@network("vk")
+def test_vk_photo_the_upload_server_refuses_fails_and_posts_nothing(fake):
+    _alias, server, provider = fake
+    with pytest.raises(PermanentError) as info:
+        provider.send(message(image=b"<html>not an image</html>"), KEY)
+    assert info.value.message == "VK's upload server took no photo (is the file a JPEG or PNG?)."
+    assert not server.requests_to("saveWallPhoto") and server.posts == []
+
+
+@network("vk")
+def test_vk_save_wall_photo_refusal_shows_vks_message(fake):
+    _alias, server, provider = fake
+    server.add_fault("saveWallPhoto", "status", status=200, body={"error": {
+        "error_code": 27, "error_msg": "Group authorization failed: method is unavailable with "
+                                       "group auth."}})
+    with pytest.raises(AuthenticationError) as info:
+        provider.send(message(image=IMAGE), KEY)
+    assert info.value.message == ("Group authorization failed: method is unavailable with "
+                                  "group auth.")
+    assert server.posts == []
+
+
+@network("vk")
+def test_vk_wall_post_must_reference_a_saved_photo(fake):
+    """The fake checks that the post's photo attachment was uploaded and saved."""
+    _alias, server, provider = fake
+    with pytest.raises(PermanentError, match="attachments is invalid"):
+        provider.create_post({"owner_id": "-123456", "from_group": 1, "message": "x",
+                              "attachments": "photo-123456_1"}, KEY)
+    assert server.posts == []
 
 
 @network("webhook")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import itertools
+import json
 import re
 import time
 import urllib.request
@@ -467,12 +468,31 @@ class FakeX(NetworkFake):
 class FakeVK(NetworkFake):
     """/method/wall.post (guid de-duplicates) and groups.getById; errors inside HTTP 200."""
 
+    group_id = 123456
+
     def __init__(self) -> None:
         super().__init__()
         self.by_guid: dict[str, int] = {}
+        self.uploads: dict[str, bytes] = {}  # hash -> bytes taken by the upload server
+        self.photos: dict[str, bytes] = {}  # "photo{owner}_{id}" -> bytes of the saved photo
+
+    def upload(self, r: Recorded) -> Reply:
+        """The upload server: takes the multipart "photo", answers server/photo/hash (photo "[]"
+        when it took nothing), no token involved."""
+        _type, data = r.files.get("photo", ("", b""))
+        if not is_image(data):
+            return Reply(body={"server": 622624, "photo": "[]", "hash": "0" * 32})
+        digest = hashlib.md5(data).hexdigest()
+        self.uploads[digest] = data
+        photo = json.dumps([{"photo": f"{digest[:10]}:w", "sizes": [], "kid": digest}])
+        return Reply(body={"server": 622624, "photo": photo, "hash": digest})
 
     def route(self, r: Recorded) -> Reply:
         args = r.form
+        if r.path == "/upload/wall" and r.method == "POST":
+            if r.query.get("gid") != [str(self.group_id)]:
+                return Reply(body={"error": "invalid upload url"})
+            return self.upload(r)
         if args.get("access_token") != VK_TOKEN:
             return Reply(200, {"error": {"error_code": 5, "error_msg":
                                "User authorization failed: invalid access_token (4).",
@@ -482,7 +502,34 @@ class FakeVK(NetworkFake):
         if r.path == "/method/groups.getById":
             return Reply(body={"response": {"groups": [{"id": int(args["group_id"]),
                                                         "name": "SMO Demo"}], "profiles": []}})
+        if r.path == "/method/photos.getWallUploadServer":
+            if args.get("group_id") != str(self.group_id):
+                return Reply(body={"error": {"error_code": 100, "error_msg":
+                                   "One of the parameters specified was missing or invalid: "
+                                   "group_id"}})
+            return Reply(body={"response": {"upload_url": f"{self.url}/upload/wall?gid="
+                                                          f"{self.group_id}",
+                                            "album_id": -14, "user_id": 0}})
+        if r.path == "/method/photos.saveWallPhoto":
+            photo, digest = args.get("photo", "[]"), args.get("hash", "")
+            if (args.get("group_id") != str(self.group_id) or photo == "[]"
+                    or digest not in self.uploads or args.get("server") != "622624"):
+                return Reply(body={"error": {"error_code": 100, "error_msg":
+                                   "One of the parameters specified was missing or invalid: "
+                                   "photos_list is invalid"}})
+            photo_id = 457_239_000 + next(self.ids)
+            self.photos[f"photo-{self.group_id}_{photo_id}"] = self.uploads[digest]
+            return Reply(body={"response": [{"id": photo_id, "owner_id": -self.group_id,
+                                             "album_id": -14, "sizes": []}]})
         if r.path == "/method/wall.post":
+            attachments = [a for a in args.get("attachments", "").split(",") if a]
+            links = [a for a in attachments if re.match(r"https?://", a)]
+            unknown = [a for a in attachments
+                       if not re.match(r"https?://", a) and a not in self.photos]
+            if unknown or len(links) > 1:
+                return Reply(body={"error": {"error_code": 100, "error_msg":
+                                   "One of the parameters specified was missing or invalid: "
+                                   "attachments is invalid"}})
             guid = args.get("guid")
             if guid and guid in self.by_guid:
                 return Reply(body={"response": {"post_id": self.by_guid[guid]}})

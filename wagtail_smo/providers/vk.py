@@ -1,6 +1,15 @@
 """VK: wall.post to a community wall, with ``guid`` so that a repeated call adds no second post.
 
 VK answers errors with HTTP 200 and ``{"error": {"error_code", "error_msg"}}``.
+
+Followed for images: VK's wall photo upload (dev.vk.com photos.getWallUploadServer,
+photos.saveWallPhoto, wall.post; and its use in public clients): ``photos.getWallUploadServer``
+with ``group_id`` gives an ``upload_url``; the file is POSTed there as the multipart field
+``photo`` and the upload server answers ``{"server", "photo", "hash"}`` (``photo`` is "[]" when it
+took nothing); ``photos.saveWallPhoto`` with ``group_id``, ``server``, ``photo``, ``hash`` answers
+a list of saved photos with ``owner_id`` and ``id``; ``wall.post`` attaches it as
+``photo{owner_id}_{id}``. ``attachments`` is a comma-separated list that may also hold one link,
+so the link stays attached.
 """
 
 from __future__ import annotations
@@ -15,14 +24,16 @@ TEMPORARY_CODES = {1, 10}
 
 
 class VKProvider(HttpProvider):
-    """OPTIONS: ``ACCESS_TOKEN`` (a community or user token with the wall scope), ``GROUP_ID``
-    (the community's numeric id, without minus), ``API_VERSION`` (default "5.199")."""
+    """OPTIONS: ``ACCESS_TOKEN`` (a community or user token with the wall scope; posting images
+    also takes the photos scope), ``GROUP_ID`` (the community's numeric id, without minus),
+    ``API_VERSION`` (default "5.199")."""
 
     network = "vk"
     base_url = "https://api.vk.com"
     option_names = ("API_URL", "API_VERSION", "ACCESS_TOKEN", "GROUP_ID")
     required_options = ("ACCESS_TOKEN", "GROUP_ID")
     deduplicates = True  # guid
+    supports_images = True
 
     def method(self, name: str, params: dict, *, publishing: bool = False):
         """Call a VK API method (POST form) and return its ``response``."""
@@ -54,6 +65,31 @@ class VKProvider(HttpProvider):
         if message.link:
             payload["attachments"] = message.link
         return payload
+
+    def upload_media(self, message: OutgoingPost, payload: dict) -> None:
+        """getWallUploadServer, POST the photo to its upload_url, saveWallPhoto, then attach
+        ``photo{owner_id}_{id}`` before the link."""
+        group = self.options.get("GROUP_ID")
+        server = self.method("photos.getWallUploadServer", {"group_id": group})
+        upload_url = str(self.field(server, "upload_url", publishing=False))
+        extension = "png" if message.image_mime_type == "image/png" else "jpg"
+        # The upload server is another host; it gets the file only, never the token.
+        uploaded = self.json(self.request(
+            "POST", upload_url,
+            files={"photo": (f"image.{extension}", message.image, message.image_mime_type)}))
+        if not isinstance(uploaded, dict) or uploaded.get("error"):
+            reason = uploaded.get("error") if isinstance(uploaded, dict) else uploaded
+            raise self.error(PermanentError, f"VK's upload server refused the photo: {reason}")
+        if uploaded.get("photo") in (None, "", "[]"):
+            raise self.error(PermanentError,
+                             "VK's upload server took no photo (is the file a JPEG or PNG?).")
+        saved = self.method("photos.saveWallPhoto", {
+            "group_id": group, "server": uploaded.get("server"), "photo": uploaded["photo"],
+            "hash": uploaded.get("hash")})
+        photo = self.field(saved, 0, publishing=False)  # a list of one saved photo
+        owner = self.field(photo, "owner_id", publishing=False)
+        attachment = f"photo{owner}_{self.field(photo, 'id', publishing=False)}"
+        payload["attachments"] = ",".join(filter(None, [attachment, payload.get("attachments")]))
 
     def create_post(self, payload: dict, idempotency_key: str) -> dict:
         """wall.post with guid = the post's delivery key."""
