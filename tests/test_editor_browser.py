@@ -36,6 +36,20 @@ def login(page, site: str) -> None:
     page.wait_for_url(f"{site}/admin/")
 
 
+def wait_for_edit_tracking(page) -> None:
+    """Wait until Wagtail's ``w-unsaved`` controller has taken its snapshot of the edit form."""
+    page.wait_for_function(
+        """() => {
+            const form = document.getElementById("page-edit-form");
+            const unsaved = form && window.wagtail.app.getControllerForElementAndIdentifier(
+                form, "w-unsaved");
+            return Boolean(unsaved && unsaved.initialFormData);
+        }""",
+        timeout=TIMEOUT,
+    )
+    page.wait_for_timeout(1_000)  # the second of Wagtail's two snapshot timers
+
+
 def card(frame, network: str, part: str):
     return frame.locator(f'article[data-network="{network}"] .smo-card__{part}')
 
@@ -78,6 +92,11 @@ def test_social_preview_follows_the_editor(browser_page, site, test_output_dir):
     expect(frame.locator('[data-smo-source="title"] .smo-sources__from')).to_have_text(
         "from the Social title field (Social tab)")
 
+    # Wagtail's unsaved-changes tracker snapshots the form about 2 s after the editor loads (on
+    # two timers); the preview refreshes only for changes made after that snapshot. A test that
+    # types sooner than any editor would sees its edit swallowed: wait for the snapshot.
+    wait_for_edit_tracking(page)
+
     # Edit the social title in the Social tab: the counter and the cards follow.
     page.get_by_role("tab", name="Social").click()
     field = page.locator("input[name=social_title]")
@@ -95,7 +114,10 @@ def test_social_preview_follows_the_editor(browser_page, site, test_output_dir):
     page.screenshot(path=str(test_output_dir / "editor-social-cards-preview.png"), full_page=True)
     assert (test_output_dir / "editor-social-cards-preview.png").stat().st_size > 10_000
 
-    # Nothing was published: the preview works on the unsaved form.
+    # Nothing was published: the preview works on the unsaved form (Wagtail's autosave keeps a
+    # draft revision). The live server shares the test's in-memory SQLite connection: read only
+    # once its requests (autosave, preview refreshes) are over.
+    page.wait_for_load_state("networkidle")
     post.refresh_from_db()
     assert post.social_title != new_title
     assert server_errors == []  # preview refreshes and autosaves all succeeded
