@@ -158,9 +158,9 @@ def test_tags_are_in_name_order_in_every_output(client, demo_content):
 def test_export_unfreezes_the_collector_and_leaves_a_callers_freeze_alone(demo_content):
     import gc
 
-    assert gc.get_freeze_count() == 0
+    before = gc.get_freeze_count()  # Python 3.12 starts with a few hundred frozen objects
     assert run_export(Page.objects.get(url_path="/home/blog/"))
-    assert gc.get_freeze_count() == 0  # nothing left in the permanent generation
+    assert gc.get_freeze_count() <= before  # the export left nothing in the permanent generation
     gc.freeze()  # a pre-forking server's own freeze
     try:
         frozen = gc.get_freeze_count()

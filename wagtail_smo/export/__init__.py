@@ -54,6 +54,12 @@ def select_pages(
     return queryset
 
 
+#: Objects already frozen when this module was imported: Python 3.12 starts with a few hundred in
+#: the permanent generation, which is not a caller's freeze. (``gc.unfreeze()`` at the end of an
+#: export thaws those too: harmless, they are only tracked again.)
+_FROZEN_AT_IMPORT = gc.get_freeze_count()
+
+
 def export(
     out: TextIO,
     fmt: str,
@@ -83,7 +89,7 @@ def startup_objects_frozen():
     ``gc.freeze()`` moves those to the permanent generation until the export ends. Left alone
     when the process froze objects itself (a pre-forking server): that is its business.
     """
-    if gc.get_freeze_count():
+    if gc.get_freeze_count() > _FROZEN_AT_IMPORT:
         yield
         return
     gc.freeze()
