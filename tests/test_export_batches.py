@@ -165,6 +165,8 @@ def test_export_unfreezes_the_collector_and_leaves_a_callers_freeze_alone(demo_c
     try:
         frozen = gc.get_freeze_count()
         assert run_export(Page.objects.get(url_path="/home/blog/"))
-        assert gc.get_freeze_count() == frozen
+        # Still frozen: not thawed (the count would drop to about nothing) nor frozen again (it
+        # would grow by the export's objects). Frozen objects that die meanwhile leave the count.
+        assert frozen // 2 < gc.get_freeze_count() <= frozen
     finally:
         gc.unfreeze()
