@@ -10,7 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from wagtail.models import Locale, Page, PageViewRestriction
 
 from example_site.blog.models import BlogPageTag
+from tests import translations
 from tests.meta_parsing import fresh_caches, parse_head  # noqa: F401 (fixture)
+from tests.translations import i18n  # noqa: F401 (fixture)
 from wagtail_smo.meta import cache, resolve
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_caches")]
@@ -208,32 +210,17 @@ def test_no_cache_key_per_page_beside_its_entry(demo_content):
 # --- translations ------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def i18n(settings):
-    settings.WAGTAIL_I18N_ENABLED = True
-    settings.LANGUAGE_CODE = "en"
-    settings.LANGUAGES = settings.WAGTAIL_CONTENT_LANGUAGES = [
-        ("en", "English"), ("fr", "French"), ("pt-br", "Portuguese (Brazil)"),
-    ]
-
-
 def translate(page_id: int, code: str) -> int:
     """A live translation of the page (its ancestors translated first), by id."""
-    page = Page.objects.get(pk=page_id).specific
-    locale = Locale.objects.get_or_create(language_code=code)[0]
-    for ancestor in page.get_ancestors().filter(depth__gt=1):
-        if not ancestor.get_translations().filter(locale=locale).exists():
-            ancestor.specific.copy_for_translation(locale).save_revision().publish()
-    copy = page.copy_for_translation(locale)
-    copy.save_revision().publish()
-    return copy.pk
+    return translations.translate(Page.objects.get(pk=page_id).specific, code).pk
 
 
 def alternates(page_id: int) -> list[str]:
     return sorted(view(page_id)[1].og.get("og:locale:alternate", []))
 
 
-def test_a_translation_refreshes_the_alternates_of_the_others(demo_content, i18n):
+@pytest.mark.usefixtures("i18n")
+def test_a_translation_refreshes_the_alternates_of_the_others(demo_content):
     post = pk("social-cards-explained")
     french = translate(post, "fr")
     Locale.objects.get_or_create(language_code="pt-br")  # a new locale alone refreshes everything

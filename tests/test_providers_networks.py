@@ -220,14 +220,25 @@ def test_linkedin_image_post_keeps_a_link_missing_from_the_text(fake):
     assert "media" in post.json["content"] and "article" not in post.json["content"]
 
 
-@network("linkedin")
-def test_linkedin_refused_upload_fails_with_the_networks_message_and_posts_nothing(fake):
+# A file that is no image, refused by the network's upload: (network, the network's message, HTTP
+# status, the path of the post itself, which must never be called).
+NOT_AN_IMAGE = [
+    ("linkedin", "Uploaded file is not a supported image format", 400, "/rest/posts"),
+    ("facebook", "(#324) Missing or invalid image file", 400, "/feed"),
+    ("x", "media type unrecognized.", 400, "/2/tweets"),
+]
+
+
+@pytest.mark.parametrize("fake, expected, status, post_path", NOT_AN_IMAGE, indirect=["fake"],
+                         ids=[case[0] for case in NOT_AN_IMAGE])
+def test_refused_upload_fails_with_the_networks_message_and_posts_nothing(
+    fake, expected, status, post_path
+):
     _alias, server, provider = fake
     with pytest.raises(PermanentError) as info:
         provider.send(message(image=b"<html>not an image</html>"), KEY)
-    assert info.value.message == "Uploaded file is not a supported image format"
-    assert info.value.status == 400
-    assert server.posts == [] and not server.requests_to("/rest/posts")
+    assert info.value.message == expected and info.value.status == status
+    assert server.posts == [] and not server.requests_to(post_path)
     for secret in credentials(provider):
         assert secret not in str(info.value)
 
@@ -285,17 +296,6 @@ def test_facebook_photo_post_keeps_a_link_missing_from_the_text(fake):
     request = server.requests_to("/photos")[0]
     assert request.form["message"] == f"Edited, without the link\n\n{LINK}"
     assert request.files["source"] == ("image/png", PNG)
-
-
-@network("facebook")
-def test_facebook_refused_photo_fails_with_the_networks_message_and_posts_nothing(fake):
-    _alias, server, provider = fake
-    with pytest.raises(PermanentError) as info:
-        provider.send(message(image=b"<html>not an image</html>"), KEY)
-    assert info.value.message == "(#324) Missing or invalid image file"
-    assert server.posts == [] and not server.requests_to("/feed")
-    for secret in credentials(provider):
-        assert secret not in str(info.value)
 
 
 @pytest.fixture
@@ -436,17 +436,6 @@ def test_x_image_without_alt_text_skips_the_metadata_call(fake):
     provider.send(message(image=PNG, image_mime_type="image/png"), KEY)
     assert [r.path for r in server.requests] == ["/2/media/upload", "/2/tweets"]
     assert server.requests[0].files["media"] == ("image/png", PNG)
-
-
-@network("x")
-def test_x_refused_upload_fails_with_the_networks_message_and_posts_nothing(fake):
-    _alias, server, provider = fake
-    with pytest.raises(PermanentError) as info:
-        provider.send(message(image=b"<html>not an image</html>"), KEY)
-    assert info.value.message == "media type unrecognized." and info.value.status == 400
-    assert server.posts == [] and not server.requests_to("/2/tweets")
-    for secret in credentials(provider):
-        assert secret not in str(info.value)
 
 
 @network("x")
