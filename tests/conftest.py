@@ -65,6 +65,38 @@ def demo_content(db, demo_snapshot):
     return Site.objects.get(is_default_site=True)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def live_server_one_request_at_a_time():
+    """Make pytest-django's ``live_server`` run one request at a time through Django.
+
+    On in-memory SQLite every thread of Django's threaded live server shares the test's one
+    connection: two requests at once (Wagtail's autosave beside a preview refresh) interleave
+    their savepoints on it and one fails with "no such savepoint" (a 500 in a browser test, now
+    and then). Connections are still accepted and read by a thread each (a single-threaded
+    server hangs on the idle sockets Chromium opens in advance); only the application runs under
+    a lock.
+    """
+    import threading
+
+    from django.core.servers.basehttp import ThreadedWSGIServer
+    from django.test.testcases import LiveServerThread
+
+    class OneAppCallAtATime(ThreadedWSGIServer):
+        def set_app(self, application):
+            lock = threading.Lock()
+
+            def locked(environ, start_response):
+                with lock:
+                    return application(environ, start_response)
+
+            super().set_app(locked)
+
+    threaded = LiveServerThread.server_class
+    LiveServerThread.server_class = OneAppCallAtATime
+    yield
+    LiveServerThread.server_class = threaded
+
+
 @pytest.fixture(scope="session")
 def test_output_dir() -> Path:
     """Folder for screenshots and other artefacts of the test run."""
