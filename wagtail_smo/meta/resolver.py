@@ -106,23 +106,18 @@ def _resolve(page: Page, request) -> SocialMeta:
     ancestors = site_ancestors(page, site, memo)
     image, sources["image"] = _resolve_image(page, site, site_settings, ancestors, memo)
     sources["url"] = "page URL on its site" if page_url else "not routable"
-    site_name = clean_text(
-        (site_settings and site_settings.site_name) or (site and site.site_name) or ""
-    )
-    sources["site_name"] = "site settings" if site_settings and site_settings.site_name else "site"
+    shared = _site_values(site, site_settings, memo)
+    sources["site_name"] = shared.site_name_source
     locale, sources["locale"] = page_locale(page, site_settings, language_code)
-    x_site = clean_text(site_settings.x_handle if site_settings else "")
     x_creator = clean_text(_attr_value(page, getattr(page, "smo_x_creator_field", None)))
-    sources["x_creator"] = "page" if x_creator else ("site X handle" if x_site else "none")
+    sources["x_creator"] = "page" if x_creator else ("site X handle" if shared.x_site else "none")
     og_type = getattr(page, "smo_og_type", "website")
-    is_site_root = site is not None and site.root_page_id == page.pk
-    site_url = _site_url(site)
     return SocialMeta(
         title=title,
         description=description,
         url=page_url,
         og_type=og_type,
-        site_name=site_name,
+        site_name=shared.site_name,
         locale=locale,
         image=image,
         author=clean_text(_attr_value(page, getattr(page, "smo_author_field", None))),
@@ -132,20 +127,18 @@ def _resolve(page: Page, request) -> SocialMeta:
         modified_time=page.last_published_at,
         reading_minutes=_reading_minutes(page),
         locale_alternates=locale_alternates(page, locale, memo),
-        x_site=x_site,
-        fediverse_creator=clean_text(site_settings.fediverse_creator if site_settings else ""),
-        profile_links=_profile_links(site_settings),
-        facebook_app_id=clean_text(site_settings.facebook_app_id if site_settings else ""),
+        x_site=shared.x_site,
+        fediverse_creator=shared.fediverse_creator,
+        profile_links=shared.profile_links,
+        facebook_app_id=shared.facebook_app_id,
         page_id=page.pk,
         sources=MappingProxyType(sources),
-        x_creator=x_creator or x_site,
+        x_creator=x_creator or shared.x_site,
         schema_type=_schema_type(page, og_type),
-        is_site_root=is_site_root,
-        site_url=site_url,
-        publisher_name=clean_text(
-            (site_settings and site_settings.organisation_name) or site_name
-        ),
-        publisher_logo=_publisher_logo(site_settings, site, memo),
+        is_site_root=site is not None and site.root_page_id == page.pk,
+        site_url=shared.site_url,
+        publisher_name=shared.publisher_name,
+        publisher_logo=shared.publisher_logo,
         breadcrumbs=breadcrumbs(page, ancestors, site, page_url, title, memo),
     )
 
@@ -213,6 +206,46 @@ def _site_url(site: Site | None) -> str:
 
     root = site_root_url(site)
     return root + "/" if root else ""
+
+
+@dataclass(frozen=True)
+class _SiteValues:
+    """The values every page of one site shares: read once per site and memo (request, batch)."""
+
+    site_name: str
+    site_name_source: str
+    x_site: str
+    fediverse_creator: str
+    profile_links: tuple[str, ...]
+    facebook_app_id: str
+    site_url: str
+    publisher_name: str
+    publisher_logo: SocialImage | None
+
+
+def _site_values(site: Site | None, site_settings, memo: dict) -> _SiteValues:
+    key = ("site_values", site.pk if site is not None else None)
+    found = memo.get(key)
+    if found is None:
+        name = clean_text(
+            (site_settings and site_settings.site_name) or (site and site.site_name) or ""
+        )
+        found = memo[key] = _SiteValues(
+            site_name=name,
+            site_name_source=(
+                "site settings" if site_settings and site_settings.site_name else "site"
+            ),
+            x_site=clean_text(site_settings.x_handle if site_settings else ""),
+            fediverse_creator=clean_text(site_settings.fediverse_creator if site_settings else ""),
+            profile_links=_profile_links(site_settings),
+            facebook_app_id=clean_text(site_settings.facebook_app_id if site_settings else ""),
+            site_url=_site_url(site),
+            publisher_name=clean_text(
+                (site_settings and site_settings.organisation_name) or name
+            ),
+            publisher_logo=_publisher_logo(site_settings, site, memo),
+        )
+    return found
 
 
 # --- title and description -----------------------------------------------------------------
@@ -318,10 +351,17 @@ def _tags(page: Page) -> tuple[str, ...]:
     makes HTML tags, the API, feeds (their bytes and ETags) and exports agree on every database.
     """
     name = getattr(page, "smo_tags_field", None)
-    manager = getattr(page, name, None) if name else None
-    if manager is None or not hasattr(manager, "all"):
+    if not name:
         return ()
-    names = {clean_text(tag.name) for tag in manager.all()} - {""}
+    # Tags prefetched for a batch (feeds, exports) are read as they are: building the taggit
+    # manager only to reach them cost more than the rest of this function.
+    tags = getattr(page, "_prefetched_objects_cache", {}).get(name)
+    if tags is None:
+        manager = getattr(page, name, None)
+        if manager is None or not hasattr(manager, "all"):
+            return ()
+        tags = manager.all()
+    names = {clean_text(tag.name) for tag in tags} - {""}
     # Case-insensitive by name; the exact name breaks ties ("Django" before "django").
     return tuple(sorted(names, key=lambda n: (n.casefold(), n)))
 

@@ -8,7 +8,6 @@ asks for the default "social" medium), ``CAMPAIGN`` (a template filled with ``{s
 
 from __future__ import annotations
 
-import string
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from ..conf import smo_settings
@@ -31,7 +30,7 @@ def campaign_for(template: str, *, page=None, network: str = "") -> str:
         site_name = site.hostname if site else ""
     values = _Blank(slug=getattr(page, "slug", "") or "", network=network, site=site_name)
     try:
-        return string.Formatter().vformat(template, (), values).strip()
+        return template.format_map(values).strip()
     except (ValueError, IndexError):  # malformed template ("{", "{0}"): use it literally
         return template.strip()
 
