@@ -45,8 +45,9 @@ def test_editor_sees_attempt_and_retries(browser_page, live_server, test_output_
         assert "Mastodon is down for maintenance" in row.inner_text()
         assert "503" in row.inner_text()
         page.screenshot(path=str(test_output_dir / "delivery-failed-attempt.png"), full_page=True)
-        page.locator("button[data-smo-action='send']").click()
-        page.wait_for_load_state()
+        # Wait for the page the form's POST leads to: the page already loaded would not wait.
+        with page.expect_navigation():
+            page.locator("button[data-smo-action='send']").click()
         post.refresh_from_db()
         assert post.status == PostStatus.SENT
         assert len(fake.posts) == 1
