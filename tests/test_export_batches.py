@@ -143,6 +143,27 @@ def test_prefetched_tags_are_read_without_a_query(demo_content):
         assert names[page.pk] == stored and counts[page.pk] == len(stored)
 
 
+def test_resolver_reads_prefetched_tags_but_unsaved_edits_win(demo_content):
+    section = make_section("edited-tags", 2)
+    keys = list(item_pages(demo_content, section).values_list("pk", "content_type_id"))
+    post = next(p for p in feed_items.load_specific(keys) if isinstance(p, BlogPage))
+    with CaptureQueriesContext(connection) as queries:
+        prefetched = resolve(post).tags
+    assert not [q for q in queries if "tag" in q["sql"].lower()]
+    stored = BlogPageTag.objects.filter(content_object_id=post.pk).values_list("tag__name", flat=True)
+    assert sorted(prefetched, key=str.casefold) == sorted(stored, key=str.casefold)
+    # Tags edited in memory (as a preview of the edit form holds them) replace the prefetched
+    # ones, whether set through the tag manager or as the page's unsaved child objects.
+    post.tags.set(["edited in memory"])
+    assert resolve(post).tags == ("edited in memory",)
+    other = next(p for p in feed_items.load_specific(keys)
+                 if isinstance(p, BlogPage) and p.pk != post.pk)
+    tag = BlogPageTag.tag.field.related_model.objects.create(name="child object")
+    other.tagged_items = [BlogPageTag(tag=tag)]
+    assert resolve(other).tags == ("child object",)
+    assert not BlogPageTag.objects.filter(tag=tag).exists()  # nothing saved
+
+
 def test_tags_are_in_name_order_in_every_output(client, demo_content):
     section = make_section("ordered", 3)
     post = BlogPage.objects.get(slug="post-0", path__startswith=section.path)

@@ -354,8 +354,11 @@ def _tags(page: Page) -> tuple[str, ...]:
     if not name:
         return ()
     # Tags prefetched for a batch (feeds, exports) are read as they are: building the taggit
-    # manager only to reach them cost more than the rest of this function.
-    tags = getattr(page, "_prefetched_objects_cache", {}).get(name)
+    # manager only to reach them cost more than the rest of this function. Not when the page
+    # holds unsaved child objects (a preview's edited tags): modelcluster's manager serves those.
+    tags = None
+    if not getattr(page, "_cluster_related_objects", None):
+        tags = getattr(page, "_prefetched_objects_cache", {}).get(name)
     if tags is None:
         manager = getattr(page, name, None)
         if manager is None or not hasattr(manager, "all"):
