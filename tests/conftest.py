@@ -86,6 +86,8 @@ def live_server_one_request_at_a_time():
             lock = threading.Lock()
 
             def locked(environ, start_response):
+                # The lock covers the view, where the database is used; a streamed body (static
+                # and media files) is read after it is released.
                 with lock:
                     return application(environ, start_response)
 

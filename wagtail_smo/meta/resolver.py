@@ -227,22 +227,21 @@ def _site_values(site: Site | None, site_settings, memo: dict) -> _SiteValues:
     key = ("site_values", site.pk if site is not None else None)
     found = memo.get(key)
     if found is None:
-        name = clean_text(
-            (site_settings and site_settings.site_name) or (site and site.site_name) or ""
-        )
+
+        # A blank setting (spaces only) counts as unset: the site's own value takes over.
+        def setting(field: str) -> str:
+            return clean_text(getattr(site_settings, field, "") if site_settings else "")
+
+        name = setting("site_name") or clean_text(site.site_name if site else "")
         found = memo[key] = _SiteValues(
             site_name=name,
-            site_name_source=(
-                "site settings" if site_settings and site_settings.site_name else "site"
-            ),
-            x_site=clean_text(site_settings.x_handle if site_settings else ""),
-            fediverse_creator=clean_text(site_settings.fediverse_creator if site_settings else ""),
+            site_name_source="site settings" if setting("site_name") else "site",
+            x_site=setting("x_handle"),
+            fediverse_creator=setting("fediverse_creator"),
             profile_links=_profile_links(site_settings),
-            facebook_app_id=clean_text(site_settings.facebook_app_id if site_settings else ""),
+            facebook_app_id=setting("facebook_app_id"),
             site_url=_site_url(site),
-            publisher_name=clean_text(
-                (site_settings and site_settings.organisation_name) or name
-            ),
+            publisher_name=setting("organisation_name") or name,
             publisher_logo=_publisher_logo(site_settings, site, memo),
         )
     return found
