@@ -134,9 +134,10 @@ def test_worker_killed_between_claim_and_response(page, network, django_capture_
     alias, fake = network
     post = approved_post(page, alias)
     claim = delivery.claim_post(post.pk)
+    from wagtail_smo.posts.outgoing import outgoing_post
     from wagtail_smo.providers import get_provider
 
-    get_provider(alias).send(claim.post, claim.post.delivery_key)  # ...and the worker dies here
+    get_provider(alias).send(outgoing_post(claim.post), claim.post.delivery_key)  # ...and the worker dies here
     assert len(fake.posts) == 1
     with django_capture_on_commit_callbacks(execute=True):
         delivery.reconcile_stuck_posts(older_than=timedelta(0))

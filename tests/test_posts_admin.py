@@ -15,7 +15,7 @@ from wagtail.models import ModelLogEntry
 
 from example_site.blog.models import BlogPage
 from wagtail_smo.models import PostStatus, SocialChannel, SocialPost
-from wagtail_smo.posts.counting import count_length
+from wagtail_smo.core.networks import count_length
 
 pytestmark = pytest.mark.django_db
 

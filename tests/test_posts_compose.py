@@ -9,16 +9,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from twitter_text import parse_tweet
 
+from wagtail_smo.core.networks import all_networks, count_length, network_limit
+from wagtail_smo.core.text import parse, render, validate_template
 from wagtail_smo.meta import SocialMeta
 from wagtail_smo.posts.compose import compose_post, hashtags
-from wagtail_smo.posts.counting import NETWORKS, count_length, network_limit
-from wagtail_smo.posts.message_templates import parse, render, validate_template
 
 FAMILY = "\U0001F468\u200D\U0001F469\u200D\U0001F467\u200D\U0001F466"  # 7 code points, 1 grapheme
 THUMBS = "\U0001F44D\U0001F3FD"  # thumbs up + skin tone: 2 code points, 1 grapheme
 E_ACUTE_DECOMPOSED = "e\u0301"  # NFC turns it into one code point
 STACKED = "a\u0301\u0323"  # no precomposed form for both marks: 2 code points after NFC
 URL = "https://example.com/a/very/long/path/that/goes/on?utm_source=x&utm_medium=social"
+#: Every network posts can be composed for (read from the registry).
+NETWORKS = [network.key for network in all_networks() if network.counting]
 
 
 # --- counting: every network, hand-computed expectations ------------------------------------

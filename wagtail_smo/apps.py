@@ -13,6 +13,9 @@ class WagtailSmoConfig(AppConfig):
         from wagtail.signals import page_published
 
         from . import checks  # noqa: F401  (registers the system checks)
+        from .providers.base import install_log_filters
+
+        install_log_filters()  # channel secrets never reach the log records of these loggers
         from .posts.drafts import on_page_published
 
         page_published.connect(on_page_published, dispatch_uid="wagtail_smo_post_drafts")

@@ -35,6 +35,7 @@ from django.utils import timezone
 from .conf import smo_settings
 from .exceptions import ImproperlyConfiguredChannel, InvalidPostState, ProviderError
 from .models import AttemptOutcome, DeliveryAttempt, PostStatus, SocialPost
+from .posts.outgoing import outgoing_post
 from .providers import channel_config, get_provider, provider_class
 from .providers.base import SendResult, redact
 
@@ -250,7 +251,7 @@ def send_claimed(claim: Claim) -> str:
     """Call the network for a claimed post and record the outcome; returns the post's status."""
     try:
         provider = get_provider(claim.post.channel)
-        result = provider.send(claim.post, claim.post.delivery_key)
+        result = provider.send(outgoing_post(claim.post), claim.post.delivery_key)
     except ProviderError as exc:
         return _record_error(claim, exc)
     except ImproperlyConfiguredChannel as exc:

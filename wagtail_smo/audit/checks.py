@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 from urllib.parse import urlsplit
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from . import limits
 from .context import AuditContext
@@ -71,22 +72,16 @@ def check_title(page, meta, context: AuditContext) -> Iterator[Finding]:
     """Titles longer than the networks show, and titles shared with another live page."""
     length = len(meta.title)
     where = describe_source(page, meta.sources.get("title", ""))
-    if length > limits.X_TITLE_MAX:
+    groups = limits.field_limits("title")
+    cut = [(limit, networks) for limit, networks in reversed(groups) if length > limit]
+    if cut:
+        shown = [(limit, networks) for limit, networks in groups if length <= limit]
         yield Finding(
             Level.WARNING, "title-too-long",
-            _("The title (%(where)s) is %(n)s characters: X cuts it after %(x)s, Facebook and "
-              "LinkedIn after %(max)s.") % {"where": where, "n": length,
-                                            "x": limits.X_TITLE_MAX, "max": limits.TITLE_MAX},
-            _("Write a Social title of at most 60 characters in the Social tab."),
-        )
-    elif length > limits.TITLE_MAX:
-        yield Finding(
-            Level.WARNING, "title-too-long",
-            _("The title (%(where)s) is %(n)s characters: Facebook and LinkedIn cut it after "
-              "%(max)s (X shows up to %(x)s).") % {"where": where, "n": length,
-                                                   "x": limits.X_TITLE_MAX,
-                                                   "max": limits.TITLE_MAX},
-            _("Write a Social title of at most 60 characters in the Social tab."),
+            _("The title (%(where)s) is %(n)s characters: %(cut)s.")
+            % {"where": where, "n": length, "cut": _cut_by(cut, shown)},
+            _("Write a Social title of at most %(max)s characters in the Social tab.")
+            % {"max": groups[0][0]},
         )
     shared = context.pages_sharing_title(page, meta.title)
     if shared:
@@ -109,20 +104,21 @@ def check_description(page, meta, context: AuditContext) -> Iterator[Finding]:
         return
     length = len(meta.description)
     where = describe_source(page, meta.sources.get("description", ""))
+    # The longest description a network declares it shows (networks' own limits, registry).
+    longest = limits.longest("description") or length
     if length < limits.DESCRIPTION_MIN:
         yield Finding(
             Level.WARNING, "description-too-short",
             _("The description (%(where)s) is only %(n)s characters; %(min)s–%(max)s work best.")
-            % {"where": where, "n": length, "min": limits.DESCRIPTION_MIN,
-               "max": limits.DESCRIPTION_MAX},
+            % {"where": where, "n": length, "min": limits.DESCRIPTION_MIN, "max": longest},
             _("Write a Social description of 50–200 characters in the Social tab."),
         )
-    elif length > limits.DESCRIPTION_MAX:
+    elif length > longest:
         yield Finding(
             Level.WARNING, "description-too-long",
             _("The description (%(where)s) is %(n)s characters: networks cut it after about "
-              "%(max)s.") % {"where": where, "n": length, "max": limits.DESCRIPTION_MAX},
-            _("Shorten the Social description to at most 200 characters."),
+              "%(max)s.") % {"where": where, "n": length, "max": longest},
+            _("Shorten the Social description to at most %(max)s characters.") % {"max": longest},
         )
 
 
@@ -152,6 +148,33 @@ def check_site(page, meta, context: AuditContext) -> Iterator[Finding]:
             _("Set the site's hostname in Settings › Sites to its public domain name."),
             scope="site",
         )
+
+
+def _names(networks) -> str:
+    """Network labels as a phrase: "X", "Facebook and LinkedIn", "A, B and C"."""
+    labels = [str(network.label) for network in networks]
+    if len(labels) == 1:
+        return labels[0]
+    return _("%(names)s and %(last)s") % {"names": ", ".join(labels[:-1]), "last": labels[-1]}
+
+
+def _cut_by(cut, shown) -> str:
+    """ "X cuts it after 70, Facebook and LinkedIn after 60 (Telegram shows up to 100)": the
+    networks that cut a value, longest limit first, then those that show it whole."""
+    (first_limit, first), rest = cut[0], cut[1:]
+    verb = ngettext("%(names)s cuts it after %(max)s", "%(names)s cut it after %(max)s",
+                    len(first))
+    parts = [verb % {"names": _names(first), "max": first_limit}]
+    parts += [_("%(names)s after %(max)s") % {"names": _names(networks), "max": limit}
+              for limit, networks in rest]
+    text = ", ".join(parts)
+    if shown:
+        shows = ", ".join(
+            ngettext("%(names)s shows up to %(max)s", "%(names)s show up to %(max)s",
+                     len(networks)) % {"names": _names(networks), "max": limit}
+            for limit, networks in shown)
+        text += f" ({shows})"
+    return text
 
 
 def is_left_out(source: str) -> bool:

@@ -10,14 +10,14 @@ from django.utils.translation import gettext as _
 
 from ..audit import describe_source
 from ..meta import SocialMeta
-from .networks import CARD_STYLES, CardStyle
+from .networks import NetworkCard, card_styles
 
 
 @dataclass(frozen=True)
 class Card:
     """One network's card for one page, ready for the template."""
 
-    style: CardStyle
+    style: NetworkCard
     title: str
     title_cut: bool
     description: str
@@ -64,12 +64,12 @@ def display_image_src(meta: SocialMeta, site) -> str:
 
 
 def build_cards(page, meta: SocialMeta, site) -> list[Card]:
-    """Every network's card for ``meta``, in the order of ``CARD_STYLES``."""
+    """The card of every network that declares one (the registry), for ``meta``."""
     domain = urlsplit(meta.url or (site.root_url if site else "")).hostname or ""
     domain = domain.removeprefix("www.")
     src = display_image_src(meta, site)
     cards = []
-    for style in CARD_STYLES:
+    for style in card_styles():
         title, title_cut = cut(meta.title, style.title_max)
         description, description_cut = cut(meta.description, style.description_max)
         cards.append(Card(

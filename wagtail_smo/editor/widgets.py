@@ -6,7 +6,7 @@ import json
 
 from django import forms
 
-from .networks import COUNTER_LIMITS
+from .networks import counter_limits
 
 EDITOR_MEDIA = forms.Media(
     js=["wagtail_smo/editor.js"], css={"all": ["wagtail_smo/editor.css"]}
@@ -14,12 +14,20 @@ EDITOR_MEDIA = forms.Media(
 
 
 class _Counted:
-    """Writes the limits of ``kind`` (a key of ``COUNTER_LIMITS``) into ``data-smo-limits``."""
+    """Writes the limits of ``kind`` ("title", "description", "alt") into ``data-smo-limits``.
+
+    Read from the registry when the widget renders (not when the panel is defined), so that the
+    networks configured then are the ones counted.
+    """
 
     def __init__(self, kind: str, attrs: dict | None = None) -> None:
         self.kind = kind
-        attrs = {**(attrs or {}), "data-smo-limits": json.dumps(COUNTER_LIMITS[kind])}
         super().__init__(attrs)
+
+    def get_context(self, name, value, attrs):
+        """The widget's context with the counter's limits as ``data-smo-limits``."""
+        attrs = {**(attrs or {}), "data-smo-limits": json.dumps(counter_limits(self.kind))}
+        return super().get_context(name, value, attrs)
 
     def __deepcopy__(self, memo):
         # Django deep-copies widgets per form; keep ``kind`` along with the attrs.

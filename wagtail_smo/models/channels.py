@@ -11,7 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ..posts.message_templates import PLACEHOLDERS, default_template, validate_template
+from ..core.networks import default_template
+from ..core.text import PLACEHOLDERS, validate_template
 
 TEMPLATE_HELP = _("Empty: the network's default template. Placeholders: ") + ", ".join(
     f"{{{name}}}" for name in PLACEHOLDERS

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.ui.tables import BooleanColumn, Column, TitleColumn
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from ..core.networks import network_for_channel
+from ..core.text import PLACEHOLDERS
 from ..models import SocialChannel
-from ..providers import channel_aliases, channel_network
+from ..providers import channel_aliases
 from .feed import feed_path
-from .message_templates import default_template
 
 
 class SocialChannelForm(WagtailAdminModelForm):
@@ -19,13 +21,18 @@ class SocialChannelForm(WagtailAdminModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        choices = [(alias, f"{alias} ({channel_network(alias)})") for alias in channel_aliases()]
+        networks = {alias: network_for_channel(alias) for alias in channel_aliases()}
+        choices = [(alias, f"{alias} ({network.key})") for alias, network in networks.items()]
         self.fields["channel"].widget = forms.Select(choices=[("", "---------"), *choices])
         alias = self.instance.channel if self.instance.pk else None
-        if alias in channel_aliases():
-            self.fields["message_template"].widget.attrs["placeholder"] = default_template(
-                channel_network(alias)
-            )
+        if alias in networks:
+            # The network's own declared template, and its name, as the registry has them.
+            network = networks[alias]
+            field = self.fields["message_template"]
+            field.widget.attrs["placeholder"] = network.template
+            field.help_text = _(
+                "Empty: the default template of %(network)s, shown greyed. Placeholders: %(names)s"
+            ) % {"network": network.label, "names": ", ".join(f"{{{n}}}" for n in PLACEHOLDERS)}
 
     class Meta:
         model = SocialChannel

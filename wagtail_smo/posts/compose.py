@@ -13,13 +13,14 @@ from dataclasses import dataclass
 
 import regex
 
+from ..core.networks import Network, count_length, default_template, get_network, network_limit
+from ..core.text import hashtags, render
 from ..meta import resolve
 from ..share.utm import build_utm_url
-from .counting import count_length, network_limit
-from .message_templates import default_template, render
+
+__all__ = ["ComposedPost", "compose_post", "fit", "hashtags"]
 
 ELLIPSIS = "…"
-_NOT_HASHTAG_CHARS = regex.compile(r"[^\p{L}\p{M}\p{N}_]+")
 
 
 @dataclass(frozen=True)
@@ -39,38 +40,9 @@ class ComposedPost:
         return self.length > self.limit
 
 
-def hashtags(tags: Iterable[str], max_count: int | None = None) -> list[str]:
-    """Hashtags from page tags: "web design" -> "#WebDesign"; no duplicates, no pure numbers.
-
-    Letters of every script are kept ("#Новости"); punctuation and spaces are removed, words
-    of multi-word tags are capitalised so that they stay readable.
-    """
-    result: list[str] = []
-    seen: set[str] = set()
-    if max_count is not None and max_count <= 0:
-        return result
-    for tag in tags:
-        words = [w for w in _NOT_HASHTAG_CHARS.split(str(tag).lstrip("#")) if w]
-        if not words:
-            continue
-        if len(words) > 1:  # "web design" -> "WebDesign": readable and screen-reader friendly
-            words = [w[:1].upper() + w[1:] for w in words]
-        body = "".join(words)
-        if body.replace("_", "").isdigit():
-            continue  # "#2024" is not a hashtag on most networks
-        key = body.casefold()
-        if key in seen:
-            continue
-        seen.add(key)
-        result.append("#" + body)
-        if max_count is not None and len(result) >= max_count:
-            break
-    return result
-
-
 def compose_post(
     page,
-    network: str,
+    network: str | Network,
     *,
     template: str | None = None,
     utm: bool = True,
@@ -89,10 +61,11 @@ def compose_post(
     network) and campaign. ``meta`` may pass an already resolved ``SocialMeta``; ``tags``
     replaces the page's tags as the source of hashtags.
     """
+    network = get_network(network)  # the registry's declaration: counting rule and template
     meta = meta if meta is not None else resolve(page)
     link = meta.url or ""
     if link and utm:
-        link = build_utm_url(link, source or network, page=page, campaign=campaign)
+        link = build_utm_url(link, source or network.key, page=page, campaign=campaign)
     if with_image is None:
         with_image = meta.image is not None
     if limit is None:
@@ -109,7 +82,8 @@ def compose_post(
     return fit(template or default_template(network), values, page_tags, network, limit)
 
 
-def fit(template: str, values: dict, tags: list[str], network: str, limit: int) -> ComposedPost:
+def fit(template: str, values: dict, tags: list[str], network: str | Network,
+        limit: int) -> ComposedPost:
     """Render ``template`` within ``limit``: drop hashtags, then shorten description and title."""
     tags = list(tags)
 
@@ -127,7 +101,7 @@ def fit(template: str, values: dict, tags: list[str], network: str, limit: int) 
         shortened = _shorten_to_fit(values[field], lambda v, f=field: attempt(**{f: v}), limit)
         values = {**values, field: shortened}
         text, length = attempt()
-    return ComposedPost(text, values["link"], tuple(tags), length, limit, network)
+    return ComposedPost(text, values["link"], tuple(tags), length, limit, str(network))
 
 
 def _shorten_to_fit(value: str, attempt, limit: int) -> str:

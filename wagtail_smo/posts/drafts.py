@@ -18,10 +18,10 @@ from django.utils import timezone
 from wagtail.models import Page
 
 from ..conf import smo_settings
+from ..core.networks import network_limit
 from ..meta import resolve
 from ..models import OPEN_STATUSES, PostStatus, SocialChannel, SocialPost
 from .compose import ComposedPost, compose_post
-from .counting import network_limit
 
 logger = logging.getLogger("wagtail_smo")
 

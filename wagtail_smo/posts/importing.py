@@ -29,9 +29,9 @@ from django.utils.dateparse import parse_datetime
 from wagtail.log_actions import log
 from wagtail.models import Page, Site
 
+from ..core.networks import count_length, network_limit
 from ..models import OPEN_STATUSES, PostStatus, SocialPost
 from ..providers import channel_aliases, channel_config, channel_network
-from .counting import count_length, network_limit
 
 CSV_COLUMNS = ("channel", "datetime", "text", "link")
 OPTIONAL_COLUMNS = ("image_url",)

@@ -32,11 +32,11 @@ from wagtail.snippets.views.snippets import (
     SnippetViewSet,
 )
 
+from ..core.networks import count_length, network_limit
 from ..meta import resolve
 from ..models import OPEN_STATUSES, PostStatus, SocialPost
 from ..providers import channel_aliases, channel_config, channel_network
 from . import workflow
-from .counting import count_length, network_limit
 
 
 def _channel_choices():

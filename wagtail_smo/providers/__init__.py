@@ -1,7 +1,8 @@
 """Providers deliver posts to networks. A *channel* is one alias of ``WAGTAIL_SMO["PROVIDERS"]``.
 
 ``get_provider(alias)`` builds the configured provider; ``channel_network(alias)`` names the network
-a channel posts to (used to count length and pick templates) without needing its credentials.
+a channel posts to (used to count length and pick templates) without needing its credentials. What
+a network is (its counting rule, template, card) lives in ``wagtail_smo.core.networks``.
 """
 
 from __future__ import annotations
@@ -9,18 +10,12 @@ from __future__ import annotations
 from django.utils.module_loading import import_string
 
 from ..conf import smo_settings
+from ..core.networks import channel_config, network_key_of
 from ..exceptions import ImproperlyConfiguredChannel
 from .base import BaseProvider
 
-
-def channel_config(alias: str) -> dict:
-    """The ``{"BACKEND": ..., "OPTIONS": ...}`` dict of a channel, or raise."""
-    try:
-        return smo_settings.PROVIDERS[alias]
-    except KeyError:
-        raise ImproperlyConfiguredChannel(
-            f"Unknown channel {alias!r}: add it to WAGTAIL_SMO['PROVIDERS']."
-        ) from None
+__all__ = ["channel_aliases", "channel_config", "channel_network", "get_provider",
+           "provider_class"]
 
 
 def provider_class(alias: str) -> type[BaseProvider]:
@@ -41,12 +36,11 @@ def get_provider(alias: str) -> BaseProvider:
 
 
 def channel_network(alias: str) -> str:
-    """The network a channel posts to ("mastodon", "x", ...), as used for length counting.
+    """The key of the network a channel posts to ("mastodon", "x", ...).
 
-    Console and in-memory channels may imitate a network with ``OPTIONS["NETWORK"]``.
+    Console, in-memory and webhook channels may imitate a network with ``OPTIONS["NETWORK"]``.
     """
-    options = channel_config(alias).get("OPTIONS", {})
-    return options.get("NETWORK") or provider_class(alias).network
+    return network_key_of(channel_config(alias))
 
 
 def channel_aliases() -> list[str]:

@@ -7,8 +7,12 @@
     response = create_post(payload, key)    # the one call that publishes
     return parse_result(response)           # -> SendResult(remote_id, remote_url)
 
-A subclass implements those steps and sets ``network``, ``option_names``, ``required_options``,
-``secret_options`` and ``deduplicates``. See ADDING_PROVIDERS.md.
+A subclass implements those steps and sets ``declares`` (its module's ``NETWORK``: the network's
+counting rule, template, card and features, see ``wagtail_smo.core.networks``), ``option_names``,
+``required_options`` and ``deduplicates``. See ADDING_PROVIDERS.md.
+
+Providers talk only to networks: they take an ``OutgoingPost`` (built on the posts side by
+``wagtail_smo.posts.outgoing``) and import nothing but ``exceptions``, ``conf`` and ``core``.
 """
 
 from __future__ import annotations
@@ -18,6 +22,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from ..conf import smo_settings
+from ..core.networks import Network
 from ..exceptions import UnsupportedFeature
 
 #: Options every provider accepts. MAX_CHARACTERS overrides the network's length limit (e.g. a
@@ -39,7 +45,10 @@ class SendResult:
 
 @dataclass
 class OutgoingPost:
-    """What a provider needs of a post: text, link, optional image bytes and card data."""
+    """What a provider needs of a post: text, link, optional image bytes and card data.
+
+    Built from a SocialPost by ``wagtail_smo.posts.outgoing.outgoing_post``.
+    """
 
     text: str
     link: str = ""
@@ -52,36 +61,6 @@ class OutgoingPost:
     pk: int | None = None
     extra: dict = field(default_factory=dict)
 
-    @classmethod
-    def from_post(cls, post) -> OutgoingPost:
-        """From a SocialPost: text, link, image (a rendition) and card data from resolve()."""
-        from ..conf import smo_settings
-        from ..meta import resolve
-        from ..meta.images import absolute_url
-
-        meta = resolve(post.page.specific) if post.page_id else None
-        image = None
-        mime = "image/jpeg"
-        alt = ""
-        image_url = getattr(post, "image_url", "") or (
-            meta.image.url if meta and meta.image else "")
-        if post.image_id:
-            rendition = post.image.get_rendition(smo_settings.IMAGE_FILTER)
-            with rendition.file.open("rb") as handle:
-                image = handle.read()
-            if rendition.file.name.lower().endswith(".png"):
-                mime = "image/png"
-            alt = (meta.image.alt if meta and meta.image else "") or post.image.title
-            # The URL of these very bytes: networks that fetch the image (Threads) must get the
-            # attached image, not the page's social image.
-            site = post.page.get_site() if post.page_id else None
-            image_url = absolute_url(rendition.url, site) or ""
-        return cls(
-            text=post.text, link=post.link or (meta.url if meta else ""),
-            title=meta.title if meta else "", description=meta.description if meta else "",
-            image=image, image_mime_type=mime, image_alt=alt, pk=post.pk, image_url=image_url,
-        )
-
 
 def secret_values(options: dict) -> list[str]:
     """The values of secret-looking options (tokens, passwords, keys) of one channel."""
@@ -93,8 +72,6 @@ def secret_values(options: dict) -> list[str]:
 
 def redact(text: str, extra_secrets: list[str] | None = None) -> str:
     """``text`` with every configured channel secret replaced by "[redacted]"."""
-    from ..conf import smo_settings
-
     if not text:
         return text
     values = list(extra_secrets or [])
@@ -106,9 +83,11 @@ def redact(text: str, extra_secrets: list[str] | None = None) -> str:
 
 
 class BaseProvider:
-    """One network. Subclasses set ``network`` and implement the steps they support."""
+    """One network. Subclasses set ``declares`` and implement the steps they support."""
 
-    #: Network name used for length counting and default templates ("mastodon", "x", ...).
+    #: The network this provider posts to, declared once in the provider's module.
+    declares: ClassVar[Network | None] = None
+    #: The declared network's key ("mastodon", "x", ...), set from ``declares``.
     network: ClassVar[str] = "generic"
     #: Option names this provider accepts (besides COMMON_OPTIONS); others are a config error.
     option_names: ClassVar[tuple[str, ...]] = ()
@@ -118,6 +97,11 @@ class BaseProvider:
     deduplicates: ClassVar[bool] = False
     #: True when the provider can attach an image to a post.
     supports_images: ClassVar[bool] = False
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.declares is not None:
+            cls.network = cls.declares.key  # the key is written once, in the declaration
 
     def __init__(self, alias: str, options: dict) -> None:
         self.alias = alias
@@ -149,9 +133,8 @@ class BaseProvider:
 
     # -- the fixed steps ------------------------------------------------------------------------
 
-    def send(self, post, idempotency_key: str) -> SendResult:
-        """Deliver ``post``; ``idempotency_key`` is stable across retries of the same post."""
-        message = post if isinstance(post, OutgoingPost) else OutgoingPost.from_post(post)
+    def send(self, message: OutgoingPost, idempotency_key: str) -> SendResult:
+        """Deliver ``message``; ``idempotency_key`` is stable across retries of the same post."""
         payload = self.build_payload(message)
         if message.image is not None:
             if self.supports_images:
@@ -205,5 +188,11 @@ class RedactSecretsFilter(logging.Filter):
 REDACTED_LOGGERS = ("urllib3.connectionpool", "requests_oauthlib.oauth1_auth",
                     "oauthlib.oauth1.rfc5849", "oauthlib.oauth1.rfc5849.signature",
                     "wagtail_smo.delivery")
-for _name in REDACTED_LOGGERS:
-    logging.getLogger(_name).addFilter(RedactSecretsFilter())
+
+
+def install_log_filters() -> None:
+    """Add the secret-redacting filter to ``REDACTED_LOGGERS``, once (from AppConfig.ready)."""
+    for name in REDACTED_LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, RedactSecretsFilter) for f in logger.filters):
+            logger.addFilter(RedactSecretsFilter())

@@ -6,6 +6,16 @@ import threading
 from datetime import UTC, datetime
 from typing import ClassVar
 
+from ..core.networks import (
+    FOREVER,
+    CardStyle,
+    CountingRule,
+    Features,
+    FieldLimits,
+    ImageNeeds,
+    Network,
+)
+from ..core.text import HASHTAG_RE, find_urls
 from ..exceptions import AuthenticationError, PermanentError, ProviderError
 from .base import OutgoingPost, SendResult
 from .http import HttpProvider
@@ -21,10 +31,8 @@ def byte_offsets(text: str, start: int, end: int) -> tuple[int, int]:
 
 def facets_for(text: str) -> list[dict]:
     """Link facets for every URL and tag facets for every #hashtag in ``text``."""
-    from ..posts.counting import URL_RE
-
     facets = []
-    for match in URL_RE.finditer(text):
+    for match in find_urls(text):
         start, end = byte_offsets(text, match.start(), match.end())
         facets.append({
             "index": {"byteStart": start, "byteEnd": end},
@@ -39,20 +47,23 @@ def facets_for(text: str) -> list[dict]:
     return sorted(facets, key=lambda facet: facet["index"]["byteStart"])
 
 
-def _hashtag_re():
-    import regex
-
-    return regex.compile(r"(?:^|\s)(#(\p{L}[\p{L}\p{N}_]*))")
-
-
-HASHTAG_RE = _hashtag_re()
+NETWORK = Network(
+    "bluesky", "Bluesky",
+    counting=CountingRule("graphemes", 300),
+    template="{title}\n\n{description}\n\n{link}",
+    card=CardStyle(title_max=70, description_max=150, aspect="1.91:1"),
+    limits=FieldLimits(description=150),
+    images=ImageNeeds(sizes=(("card", 1200, 630),), max_bytes=BLOB_LIMIT),
+    features=Features(images=True, alt_text=True, link_cards=True, idempotency="record key",
+                      dedup_window=FOREVER, metrics=True),
+)
 
 
 class BlueskyProvider(HttpProvider):
     """OPTIONS: ``HANDLE`` ("example.bsky.social"), ``APP_PASSWORD`` (Settings > App passwords),
     ``API_URL`` (the PDS, default "https://bsky.social")."""
 
-    network = "bluesky"
+    declares = NETWORK
     base_url = "https://bsky.social"
     option_names = ("API_URL", "HANDLE", "APP_PASSWORD")
     required_options = ("HANDLE", "APP_PASSWORD")

@@ -7,6 +7,7 @@ import difflib
 from django.core import checks
 from django.utils.module_loading import import_string
 
+from ..core import networks
 from .base import BaseProvider
 
 
@@ -33,7 +34,7 @@ def check_channel(alias: str, config) -> list[checks.CheckMessage]:
     options = config.get("OPTIONS", {})
     if not isinstance(options, dict):
         return [_error(alias, "OPTIONS must be a dict.", "Use {'OPTION': value, ...}.", 4)]
-    errors = []
+    errors = check_network(alias, path, backend, options)
     missing = [name for name in backend.required_options if not options.get(name)]
     if missing:
         names = ", ".join(missing)
@@ -48,6 +49,39 @@ def check_channel(alias: str, config) -> list[checks.CheckMessage]:
             hint = f"Did you mean {close[0]!r}? " if close else ""
             errors.append(_error(alias, f"unknown option {name!r} for {backend.__name__}.",
                                  f"{hint}Options it accepts: {', '.join(accepted)}.", 6))
+    return errors
+
+
+def check_network(alias: str, path: str, backend: type[BaseProvider],
+                  options: dict) -> list[checks.CheckMessage]:
+    """The network a channel posts to must be declared completely (E107), be the one network
+    declared under its key (E108), and OPTIONS["NETWORK"] must name a network that posts (E109)."""
+    declared = backend.declares
+    lacks = networks.missing(declared)
+    if lacks:
+        return [_error(alias, f"{path} declares an incomplete network "
+                       f"{getattr(declared, 'key', None)!r}: it lacks {'; '.join(lacks)}.",
+                       "Give the provider class `declares = NETWORK`, a module-level "
+                       "Network(key, label, counting=CountingRule(...), template=...) from "
+                       "wagtail_smo.core.networks (see ADDING_PROVIDERS.md).", 7)]
+    errors = []
+    registered = next((n for n in networks.all_networks() if n.key == declared.key), None)
+    if registered is not None and registered != declared:
+        errors.append(_error(alias, f"{path} declares network {declared.key!r}, which another "
+                             "provider or wagtail-smo already declares differently.",
+                             "Give the network a key of its own, or point `declares` at the "
+                             "existing declaration.", 8))
+    imitated = options.get("NETWORK")
+    if imitated:
+        try:
+            network = networks.get_network(imitated)
+        except networks.UnknownNetwork as exc:
+            network, reason = None, str(exc)
+        else:
+            reason = f"{imitated!r} is only shared to or previewed, nobody posts to it."
+        if network is None or network.share_only:
+            errors.append(_error(alias, f"OPTIONS['NETWORK'] names no network to imitate: "
+                                 f"{reason}", "Use the key of a network with a provider.", 9))
     return errors
 
 

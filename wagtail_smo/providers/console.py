@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import sys
 
+from ..core.networks import FALLBACK_TEMPLATE, CountingRule, Features, Network
 from .base import BaseProvider, OutgoingPost, SendResult
+
+NETWORK = Network(
+    "console", "Console",
+    counting=CountingRule("codepoints", 500),  # OPTIONS["NETWORK"] imitates a network's rules
+    template=FALLBACK_TEMPLATE,
+    features=Features(images=True),
+)
 
 
 class ConsoleProvider(BaseProvider):
     """Writes each post to standard output. ``OPTIONS["NETWORK"]`` imitates a network's rules."""
 
-    network = "console"
+    declares = NETWORK
     supports_images = True
     deduplicates = True  # nothing is published: re-printing is harmless
 

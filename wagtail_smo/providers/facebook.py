@@ -10,6 +10,7 @@ photo's feed story. A photo post has no link card, so the link is kept in the te
 
 from __future__ import annotations
 
+from ..core.networks import CardStyle, CountingRule, Features, FieldLimits, ImageNeeds, Network
 from .base import OutgoingPost, SendResult
 from .graph import GraphProvider
 
@@ -17,11 +18,23 @@ from .graph import GraphProvider
 PHOTO = "_photo"
 
 
+NETWORK = Network(
+    "facebook", "Facebook",
+    counting=CountingRule("codepoints", 63206),
+    template="{description}\n\n{link}",
+    card=CardStyle(title_max=60, description_max=110, aspect="1.91:1"),
+    limits=FieldLimits(title=60, description=110),
+    images=ImageNeeds(sizes=(("card", 1200, 630),), aspect="1.91:1", max_bytes=8_000_000,
+                      formats=("jpeg", "png", "gif", "webp")),
+    features=Features(images=True, link_cards=True, metrics=True),
+)
+
+
 class FacebookProvider(GraphProvider):
     """OPTIONS: ``PAGE_ID``, ``PAGE_ACCESS_TOKEN`` (a long-lived Page token with
     pages_manage_posts), ``API_VERSION`` (default "v21.0")."""
 
-    network = "facebook"
+    declares = NETWORK
     base_url = "https://graph.facebook.com"
     option_names = ("API_URL", "API_VERSION", "PAGE_ID", "PAGE_ACCESS_TOKEN")
     default_version = "v21.0"

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from ..exceptions import AuthenticationError, PermanentError, RateLimited, TemporaryError
-from .http import HttpProvider
+from ..exceptions import AuthenticationError, RateLimited, TemporaryError
+from .http import ErrorRow, HttpProvider
 
 #: Graph API error codes meaning "too many calls" (application, user, page, custom limits).
 RATE_LIMIT_CODES = {4, 17, 32, 613, 80001, 80002}
 #: OAuthException and permission errors.
 AUTH_CODES = {102, 190, 200, 10}
+#: Stands for ``"is_transient": true`` among an error's codes.
+TRANSIENT = "transient"
 
 
 class GraphProvider(HttpProvider):
@@ -24,8 +26,15 @@ class GraphProvider(HttpProvider):
         """The API version in the path."""
         return self.options.get("API_VERSION", self.default_version)
 
+    #: Graph error codes arrive with 400 for many kinds: read them before the HTTP status.
+    api_errors = (
+        ErrorRow(RateLimited, codes=RATE_LIMIT_CODES, statuses={429}, retry_after=60),
+        ErrorRow(AuthenticationError, codes=AUTH_CODES, statuses={401, 403}),
+        ErrorRow(TemporaryError, codes={TRANSIENT}, statuses=range(500, 1000)),
+    )
+
     def check_response(self, response) -> None:
-        """Map Graph error codes (which arrive with 400 for many kinds) to the hierarchy."""
+        """Classify ``{"error": {"code", "message", "is_transient"}}`` by ``api_errors``."""
         if response.status_code < 400:
             return
         try:
@@ -34,11 +43,5 @@ class GraphProvider(HttpProvider):
             message = str(error.get("message") or response.reason)
         except (ValueError, KeyError, TypeError, AttributeError):
             return super().check_response(response)
-        status = response.status_code
-        if code in RATE_LIMIT_CODES or status == 429:
-            raise self.error(RateLimited, message, status=status, retry_after=60)
-        if code in AUTH_CODES or status in (401, 403):
-            raise self.error(AuthenticationError, message, status=status)
-        if status >= 500 or error.get("is_transient"):
-            raise self.error(TemporaryError, message, status=status)
-        raise self.error(PermanentError, message, status=status)
+        codes = [code, TRANSIENT] if error.get("is_transient") else [code]
+        raise self.classify(self.api_errors, message, status=response.status_code, codes=codes)

@@ -1,9 +1,17 @@
 """HTTP plumbing shared by the network providers: one session, timeouts, errors mapped to the
-exception hierarchy with the network's own message, and tokens kept out of every message."""
+exception hierarchy with the network's own message, and tokens kept out of every message.
+
+Errors are classified by one table (``ErrorRow``s, first match wins, ``PermanentError`` when none
+matches): ``status_errors`` maps HTTP statuses (429, 401/403, 5xx) for every provider;
+``api_errors`` holds a network's own error codes (VK's codes inside HTTP 200, Telegram's
+``error_code``, the Graph API's codes), which a provider adds as rows of its own.
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Collection, Container
+from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from typing import Any, ClassVar
 
@@ -23,6 +31,24 @@ from .base import BaseProvider, redact, secret_values
 
 USER_AGENT = f"wagtail-smo/{__version__} (+https://github.com/wagtail-smo)"
 
+#: ``ErrorRow.retry_after`` meaning "the wait the answer asks for" (Retry-After, retry_after...).
+FROM_ANSWER = "answer"
+
+
+@dataclass(frozen=True)
+class ErrorRow:
+    """One row of an error table: an answer with one of ``codes`` (the network's own error codes)
+    or ``statuses`` (HTTP) raises ``error``; ``retry_after`` is None, seconds, or FROM_ANSWER."""
+
+    error: type[ProviderError]
+    codes: Container[int | str] = frozenset()
+    statuses: Container[int] = frozenset()
+    retry_after: float | str | None = None
+
+    def matches(self, status: int | None, codes: Collection[int | str]) -> bool:
+        """Whether an answer with HTTP ``status`` and network ``codes`` falls under this row."""
+        return (status is not None and status in self.statuses) or any(
+            code in self.codes for code in codes)
 
 
 def parse_retry_after(value: str | None) -> float | None:
@@ -45,6 +71,14 @@ class HttpProvider(BaseProvider):
     """A provider talking JSON over HTTPS; subclasses set ``base_url`` (OPTIONS["API_URL"] wins)."""
 
     base_url: ClassVar[str] = ""
+    #: HTTP statuses of every network: rate limit, bad credentials, a server that failed.
+    status_errors: ClassVar[tuple[ErrorRow, ...]] = (
+        ErrorRow(RateLimited, statuses={429}, retry_after=FROM_ANSWER),
+        ErrorRow(AuthenticationError, statuses={401, 403}),
+        ErrorRow(TemporaryError, statuses=range(500, 1000), retry_after=FROM_ANSWER),
+    )
+    #: The network's own error codes, classified by ``api_error_for`` (none by default).
+    api_errors: ClassVar[tuple[ErrorRow, ...]] = ()
 
     def __init__(self, alias: str, options: dict) -> None:
         super().__init__(alias, options)
@@ -94,20 +128,39 @@ class HttpProvider(BaseProvider):
         self.check_response(response)
         return response
 
+    def classify(self, rows: tuple[ErrorRow, ...], message: str, *, status: int | None,
+                 codes: Collection[int | str] = (), match_status: bool = True,
+                 retry_after: float | None = None) -> ProviderError:
+        """The exception for an error answer, from the first of ``rows`` that matches.
+
+        ``codes`` are the network's own error codes; ``match_status`` False matches by them
+        alone (``status`` is then only reported); ``retry_after`` is what the answer asked for.
+        """
+        for row in rows:
+            if row.matches(status if match_status else None, codes):
+                wait = retry_after if row.retry_after == FROM_ANSWER else row.retry_after
+                extra = {} if wait is None else {"retry_after": wait}
+                return self.error(row.error, message, status=status, **extra)
+        return self.error(PermanentError, message, status=status)
+
+    def api_error_for(self, message: str, *, status: int | None, codes: Collection[int | str],
+                      retry_after: float | None = None) -> ProviderError:
+        """The exception for the network's own error codes (``api_errors``; HTTP status unused)."""
+        return self.classify(self.api_errors, message, status=status, codes=codes,
+                             match_status=False, retry_after=retry_after)
+
     def check_response(self, response: requests.Response) -> None:
-        """Raise the matching ProviderError for an HTTP error status."""
+        """Raise the matching ProviderError for an HTTP error status (``status_errors``)."""
         status = response.status_code
         if status < 400:
             return
         message = self.error_message(response) or response.reason or f"HTTP {status}"
-        retry_after = parse_retry_after(response.headers.get("Retry-After"))
-        if status == 429:
-            raise self.error(RateLimited, message, status=status, retry_after=retry_after)
-        if status in (401, 403):
-            raise self.error(AuthenticationError, message, status=status)
-        if status >= 500:
-            raise self.error(TemporaryError, message, status=status, retry_after=retry_after)
-        raise self.error(PermanentError, message, status=status)
+        raise self.classify(self.status_errors, message, status=status,
+                            retry_after=self.answer_retry_after(response))
+
+    def answer_retry_after(self, response: requests.Response) -> float | None:
+        """Seconds the answer asks to wait: its Retry-After header."""
+        return parse_retry_after(response.headers.get("Retry-After"))
 
     def error_message(self, response: requests.Response) -> str:
         """The network's own error text from an error response."""

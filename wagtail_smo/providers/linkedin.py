@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
+from ..core.networks import CardStyle, CountingRule, Features, FieldLimits, ImageNeeds, Network
 from .base import OutgoingPost, SendResult
 from .http import HttpProvider
 
@@ -28,11 +29,23 @@ def escape_little_text(text: str) -> str:
     return LITTLE_TEXT_RESERVED.sub(r"\\\1", text)
 
 
+NETWORK = Network(
+    "linkedin", "LinkedIn",
+    counting=CountingRule("codepoints", 3000),
+    template="{title}\n\n{description}\n\nRead the full article: {link}\n\n{hashtags}",
+    card=CardStyle(title_max=60, description_max=None, aspect="1.91:1"),
+    limits=FieldLimits(title=60),
+    images=ImageNeeds(sizes=(("card", 1200, 627),), aspect="1.91:1",
+                      formats=("jpeg", "png", "gif")),  # no WebP
+    features=Features(images=True, alt_text=True, link_cards=True, metrics=True),
+)
+
+
 class LinkedInProvider(HttpProvider):
     """OPTIONS: ``ACCESS_TOKEN`` (w_member_social or w_organization_social), ``AUTHOR``
     ("urn:li:organization:123" or "urn:li:person:abc"), ``VERSION`` (LinkedIn-Version, YYYYMM)."""
 
-    network = "linkedin"
+    declares = NETWORK
     base_url = "https://api.linkedin.com"
     option_names = ("API_URL", "ACCESS_TOKEN", "AUTHOR", "VERSION")
     required_options = ("ACCESS_TOKEN", "AUTHOR")

@@ -5,14 +5,22 @@ from __future__ import annotations
 import threading
 from typing import ClassVar
 
+from ..core.networks import FALLBACK_TEMPLATE, CountingRule, Features, Network
 from ..exceptions import ProviderError
 from .base import BaseProvider, OutgoingPost, SendResult
+
+NETWORK = Network(
+    "locmem", "In-memory",
+    counting=CountingRule("codepoints", 500),  # OPTIONS["NETWORK"] imitates a network's rules
+    template=FALLBACK_TEMPLATE,
+    features=Features(images=True),
+)
 
 
 class LocmemProvider(BaseProvider):
     """Appends each post to the class-level ``outbox``; ``fail_next`` queues errors to raise."""
 
-    network = "locmem"
+    declares = NETWORK
     supports_images = True
     deduplicates = True  # a repeated key is recorded once, like a de-duplicating network
     outbox: ClassVar[list[dict]] = []

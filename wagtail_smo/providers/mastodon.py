@@ -2,9 +2,24 @@
 
 from __future__ import annotations
 
-from ..exceptions import PermanentError, ProviderError
+from ..core.networks import CardStyle, CountingRule, Features, FieldLimits, ImageNeeds, Network
+from ..core.text import count, limit_of
+from ..exceptions import PermanentError
 from .base import OutgoingPost, SendResult
 from .http import HttpProvider
+
+NETWORK = Network(
+    "mastodon", "Mastodon",
+    # The instance's own max_characters wins (OPTIONS["MAX_CHARACTERS"], or asked at send time).
+    counting=CountingRule("graphemes", 500, short_urls=True),
+    template="{title}\n\n{description}\n\n{link}\n\n{hashtags}",
+    card=CardStyle(title_max=70, description_max=150, aspect="1.91:1"),
+    limits=FieldLimits(description=150),
+    images=ImageNeeds(sizes=(("card", 1200, 630),), max_bytes=16_000_000,
+                      formats=("jpeg", "png", "gif", "webp")),
+    features=Features(images=True, alt_text=True, link_cards=True,
+                      idempotency="Idempotency-Key header", dedup_window=3600, metrics=True),
+)
 
 
 class MastodonProvider(HttpProvider):
@@ -14,7 +29,7 @@ class MastodonProvider(HttpProvider):
     ``VISIBILITY`` ("public", "unlisted", "private"), ``LANGUAGE`` (ISO 639-1).
     """
 
-    network = "mastodon"
+    declares = NETWORK
     option_names = ("API_URL", "ACCESS_TOKEN", "VISIBILITY", "LANGUAGE")
     required_options = ("API_URL", "ACCESS_TOKEN")
     deduplicates = True  # Idempotency-Key, kept by the server for an hour
@@ -24,25 +39,14 @@ class MastodonProvider(HttpProvider):
         super().__init__(alias, options)
         self.session.headers["Authorization"] = f"Bearer {options.get('ACCESS_TOKEN', '')}"
 
-    def instance_limits(self) -> tuple[int, int]:
-        """(max_characters, characters_reserved_per_url) of the instance; defaults if unknown."""
-        try:
-            data = self.json(self.request("GET", "/api/v2/instance"))
-            statuses = data["configuration"]["statuses"]
-            return int(statuses["max_characters"]), int(statuses["characters_reserved_per_url"])
-        except (ProviderError, KeyError, TypeError, ValueError):
-            return 500, 23
-
     def build_payload(self, message: OutgoingPost) -> dict:
-        """The status, checked against the instance's own length limit."""
-        from ..posts.counting import count_length
-
-        limit, _per_url = self.instance_limits()
-        # count_length counts every URL as 23 characters, as Mastodon does by default.
-        length = count_length(message.text, "mastodon")
+        """The status, checked against the channel's length limit (``MAX_CHARACTERS``, else
+        Mastodon's default 500; the editor's counter and composing use the same limit)."""
+        limit = limit_of(NETWORK.counting, max_characters=self.options.get("MAX_CHARACTERS"))
+        length = count(message.text, NETWORK.counting)  # every URL counts as 23, as on Mastodon
         if length > limit:
             raise self.error(
-                PermanentError, f"The text is {length} characters; this instance allows {limit}."
+                PermanentError, f"The text is {length} characters; this channel allows {limit}."
             )
         payload = {"status": message.text, "visibility": self.options.get("VISIBILITY", "public")}
         if self.options.get("LANGUAGE"):

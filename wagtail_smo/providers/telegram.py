@@ -2,22 +2,41 @@
 
 from __future__ import annotations
 
-from ..exceptions import AuthenticationError, PermanentError, RateLimited, TemporaryError
+from ..core.networks import CardStyle, CountingRule, Features, FieldLimits, ImageNeeds, Network
+from ..exceptions import AuthenticationError, RateLimited, TemporaryError
 from .base import OutgoingPost, SendResult
-from .http import HttpProvider
+from .http import FROM_ANSWER, ErrorRow, HttpProvider
 
 CAPTION_LIMIT = 1024
+
+
+NETWORK = Network(
+    "telegram", "Telegram",
+    counting=CountingRule("utf16", 4096, image_limit=1024),  # a photo caption: 1024
+    template="{title}\n\n{description}\n\n{link}",
+    card=CardStyle(title_max=100, description_max=200, aspect="1.91:1", site_label="site_name"),
+    limits=FieldLimits(description=200),
+    images=ImageNeeds(sizes=(("photo", 1280, 720),), max_bytes=10_000_000),
+    # The Bot API exposes no view counts of channel posts.
+    features=Features(images=True, link_cards=True, metrics=False),
+)
 
 
 class TelegramProvider(HttpProvider):
     """OPTIONS: ``BOT_TOKEN`` (from @BotFather; the bot is an admin of the channel), ``CHAT_ID``
     ("@channelname" or a numeric id), ``DISABLE_LINK_PREVIEW`` (False)."""
 
-    network = "telegram"
+    declares = NETWORK
     base_url = "https://api.telegram.org"
     option_names = ("API_URL", "BOT_TOKEN", "CHAT_ID", "DISABLE_LINK_PREVIEW")
     required_options = ("BOT_TOKEN", "CHAT_ID")
     supports_images = True
+    #: ``error_code`` follows HTTP's meaning; a rate limit says how long in parameters.retry_after.
+    api_errors = (
+        ErrorRow(RateLimited, codes={429}, retry_after=FROM_ANSWER),
+        ErrorRow(AuthenticationError, codes={401, 403}),
+        ErrorRow(TemporaryError, codes=range(500, 1000)),
+    )
 
     def method_url(self, method: str) -> str:
         """The Bot API URL of ``method`` (it contains the token: never log or show it)."""
@@ -45,13 +64,7 @@ class TelegramProvider(HttpProvider):
         code = data.get("error_code") or status
         message = data.get("description") or f"Error {code}"
         retry_after = (data.get("parameters") or {}).get("retry_after")
-        if code == 429:
-            return self.error(RateLimited, message, status=status, retry_after=retry_after)
-        if code in (401, 403):
-            return self.error(AuthenticationError, message, status=status)
-        if code >= 500:
-            return self.error(TemporaryError, message, status=status)
-        return self.error(PermanentError, message, status=status)
+        return self.api_error_for(message, status=status, codes=[code], retry_after=retry_after)
 
     def build_payload(self, message: OutgoingPost) -> dict:
         """sendMessage arguments: plain text (no parse_mode, nothing to escape), link preview."""

@@ -16,6 +16,7 @@ import time
 from typing import ClassVar
 from urllib.parse import urlsplit
 
+from ..core.networks import CountingRule, Features, ImageNeeds, Network
 from ..exceptions import PermanentError, ProviderError, TemporaryError, UnsupportedFeature
 from .base import OutgoingPost, SendResult
 from .graph import GraphProvider
@@ -27,11 +28,21 @@ def is_public_url(url: str) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
+NETWORK = Network(
+    "threads", "Threads",
+    counting=CountingRule("codepoints", 500),
+    template="{title}\n\n{description}\n\n{link}",
+    # Threads fetches images itself from a public URL.
+    images=ImageNeeds(sizes=(("post", 1080, 1350),), max_bytes=8_000_000),
+    features=Features(images=True, alt_text=True, link_cards=True, metrics=True),
+)
+
+
 class ThreadsProvider(GraphProvider):
     """OPTIONS: ``USER_ID``, ``ACCESS_TOKEN`` (threads_basic, threads_content_publish),
     ``API_VERSION`` (default "v1.0")."""
 
-    network = "threads"
+    declares = NETWORK
     base_url = "https://graph.threads.net"
     option_names = ("API_URL", "API_VERSION", "USER_ID", "ACCESS_TOKEN")
     default_version = "v1.0"

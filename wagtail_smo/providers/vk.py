@@ -14,13 +14,24 @@ so the link stays attached.
 
 from __future__ import annotations
 
+from ..core.networks import FOREVER, CountingRule, Features, ImageNeeds, Network
 from ..exceptions import AuthenticationError, PermanentError, RateLimited, TemporaryError
 from .base import OutgoingPost, SendResult
-from .http import HttpProvider
+from .http import ErrorRow, HttpProvider
 
 RATE_LIMIT_CODES = {6: 1.0, 9: 3600.0, 29: 3600.0}  # too many per second, flood control, limit
 AUTH_CODES = {5, 15, 17, 27, 28}
 TEMPORARY_CODES = {1, 10}
+
+
+NETWORK = Network(
+    "vk", "VK",
+    counting=CountingRule("codepoints", 16384),
+    template="{title}\n\n{description}\n\n{link}\n\n{hashtags}",
+    images=ImageNeeds(sizes=(("card", 1200, 630),)),
+    features=Features(images=True, link_cards=True, idempotency="guid", dedup_window=FOREVER,
+                      metrics=True),
+)
 
 
 class VKProvider(HttpProvider):
@@ -28,12 +39,19 @@ class VKProvider(HttpProvider):
     also takes the photos scope), ``GROUP_ID`` (the community's numeric id, without minus),
     ``API_VERSION`` (default "5.199")."""
 
-    network = "vk"
+    declares = NETWORK
     base_url = "https://api.vk.com"
     option_names = ("API_URL", "API_VERSION", "ACCESS_TOKEN", "GROUP_ID")
     required_options = ("ACCESS_TOKEN", "GROUP_ID")
     deduplicates = True  # guid
     supports_images = True
+    #: VK's error codes, which arrive inside HTTP 200 answers.
+    api_errors = (
+        *(ErrorRow(RateLimited, codes={code}, retry_after=wait)
+          for code, wait in RATE_LIMIT_CODES.items()),
+        ErrorRow(AuthenticationError, codes=AUTH_CODES),
+        ErrorRow(TemporaryError, codes=TEMPORARY_CODES),
+    )
 
     def method(self, name: str, params: dict, *, publishing: bool = False):
         """Call a VK API method (POST form) and return its ``response``."""
@@ -46,17 +64,10 @@ class VKProvider(HttpProvider):
         return self.field(body, "response", publishing=publishing)
 
     def api_error(self, error: dict, status: int):
-        """Map VK's error_code to the exception hierarchy."""
+        """Map VK's error_code to the exception hierarchy (``api_errors``)."""
         code = int(error.get("error_code", 0))
         message = str(error.get("error_msg") or f"VK error {code}")
-        if code in RATE_LIMIT_CODES:
-            return self.error(RateLimited, message, status=status,
-                              retry_after=RATE_LIMIT_CODES[code])
-        if code in AUTH_CODES:
-            return self.error(AuthenticationError, message, status=status)
-        if code in TEMPORARY_CODES:
-            return self.error(TemporaryError, message, status=status)
-        return self.error(PermanentError, message, status=status)
+        return self.api_error_for(message, status=status, codes=[code])
 
     def build_payload(self, message: OutgoingPost) -> dict:
         """owner_id = -GROUP_ID, posted as the community; the link as an attachment."""

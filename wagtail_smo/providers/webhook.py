@@ -7,6 +7,7 @@ import hmac
 import json
 import time
 
+from ..core.networks import FALLBACK_TEMPLATE, CountingRule, Features, Network
 from .base import OutgoingPost, SendResult
 from .http import HttpProvider
 
@@ -19,6 +20,14 @@ def sign(secret: str, timestamp: str, body: bytes) -> str:
     return f"sha256={digest.hexdigest()}"
 
 
+NETWORK = Network(
+    "webhook", "Webhook",
+    counting=CountingRule("codepoints", 500),  # OPTIONS["NETWORK"] imitates a network's rules
+    template=FALLBACK_TEMPLATE,
+    features=Features(images=True),
+)
+
+
 class WebhookProvider(HttpProvider):
     """OPTIONS: ``URL``, ``SECRET`` (shared with the receiver), ``DEDUPLICATES`` (True if the
     receiver ignores a repeated ``X-SMO-Delivery``), ``NETWORK`` (length rules to apply).
@@ -28,7 +37,7 @@ class WebhookProvider(HttpProvider):
     The receiver may answer ``{"id": ..., "url": ...}``; any 2xx counts as sent.
     """
 
-    network = "webhook"
+    declares = NETWORK
     option_names = ("URL", "SECRET", "DEDUPLICATES")
     required_options = ("URL", "SECRET")
     supports_images = True  # the image travels as the page's share image URL

@@ -14,16 +14,27 @@ import time
 
 from requests_oauthlib import OAuth1
 
-from ..exceptions import RateLimited
+from ..core.networks import CardStyle, CountingRule, Features, FieldLimits, ImageNeeds, Network
 from .base import OutgoingPost, SendResult
 from .http import HttpProvider, parse_retry_after
+
+NETWORK = Network(
+    "x", "X",
+    counting=CountingRule("x", 280, short_urls=True),
+    template="{title} {link} {hashtags}",
+    card=CardStyle(title_max=70, description_max=None, aspect="2:1"),
+    limits=FieldLimits(title=70, description=200, alt=420),
+    images=ImageNeeds(sizes=(("card", 1200, 600),), aspect="2:1", max_bytes=5_000_000,
+                      formats=("jpeg", "png", "gif", "webp")),
+    features=Features(images=True, alt_text=True, link_cards=True, metrics=True),
+)
 
 
 class XProvider(HttpProvider):
     """OPTIONS: ``CONSUMER_KEY``, ``CONSUMER_SECRET`` (the app's API key and secret),
     ``ACCESS_TOKEN``, ``ACCESS_TOKEN_SECRET`` (of the account, with read and write access)."""
 
-    network = "x"
+    declares = NETWORK
     base_url = "https://api.x.com"
     option_names = ("API_URL", "CONSUMER_KEY", "CONSUMER_SECRET", "ACCESS_TOKEN",
                     "ACCESS_TOKEN_SECRET")
@@ -38,14 +49,13 @@ class XProvider(HttpProvider):
             resource_owner_secret=options.get("ACCESS_TOKEN_SECRET", ""),
         )
 
-    def check_response(self, response) -> None:
-        """429 carries x-rate-limit-reset (epoch seconds) rather than Retry-After."""
+    def answer_retry_after(self, response) -> float | None:
+        """A 429 carries x-rate-limit-reset (epoch seconds) rather than Retry-After (else 60)."""
         if response.status_code == 429 and "Retry-After" not in response.headers:
             reset = response.headers.get("x-rate-limit-reset")
             wait = max(0.0, float(reset) - time.time()) if reset and reset.isdigit() else None
-            raise self.error(RateLimited, self.error_message(response) or "Too Many Requests",
-                             status=429, retry_after=wait or parse_retry_after("60"))
-        super().check_response(response)
+            return wait or parse_retry_after("60")
+        return super().answer_retry_after(response)
 
     def error_message(self, response) -> str:
         """X's problem details: ``detail``, or the first of ``errors``."""

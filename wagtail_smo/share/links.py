@@ -12,7 +12,7 @@ from ..conf import smo_settings
 from ..meta import resolve
 from ..meta.resolver import SocialMeta
 from .icons import icon_svg
-from .networks import NETWORKS, Network
+from .networks import NETWORKS, ShareTarget
 from .utm import build_utm_url
 
 logger = logging.getLogger("wagtail_smo")
@@ -80,7 +80,7 @@ def share_links(
     return links
 
 
-def _link(network: Network, meta: SocialMeta, page: Page) -> ShareLink:
+def _link(network: ShareTarget, meta: SocialMeta, page: Page) -> ShareLink:
     url = build_utm_url(meta.url, network.key, page=page) if network.utm else meta.url
     return ShareLink(
         network=network.key,

@@ -13,6 +13,7 @@ from urllib.parse import quote, urlencode
 
 from django.utils.translation import gettext_lazy as _
 
+from ..core.networks import get_network
 from ..meta.resolver import SocialMeta
 
 # Where a visitor without a remembered Mastodon instance is sent: the official chooser.
@@ -106,11 +107,14 @@ def page_url(meta: SocialMeta, url: str) -> str:
 
 
 @dataclass(frozen=True)
-class Network:
-    """A share target: its key (used in settings), its label and how to build its link."""
+class ShareTarget:
+    """A share button: its key (used in settings), how to build its link, and its label.
+
+    For a network, the key is the network's registry key and the label is the one it declares
+    (``wagtail_smo.core.networks``); "copy" and "native" are page actions with labels of their own.
+    """
 
     key: str
-    label: str
     build: Callable[[SocialMeta, str], str]
     # "link": a plain link to a third party; "copy"/"native": enhanced by share.js.
     kind: str = "link"
@@ -118,6 +122,13 @@ class Network:
     utm: bool = True
     # Accessible name when it is not "Share on <label>".
     action: str = ""
+    # The label of a page action (a network's label comes from the registry).
+    own_label: str = ""
+
+    @property
+    def label(self) -> str:
+        """The visible name: the registry's label of the network, or the action's own."""
+        return self.own_label or get_network(self.key).label
 
     @property
     def accessible_name(self) -> str:
@@ -125,32 +136,35 @@ class Network:
         return str(self.action or _("Share on %(network)s") % {"network": self.label})
 
 
-NETWORKS: dict[str, Network] = {
-    n.key: n
-    for n in (
-        Network("x", "X", x_url),
-        Network("facebook", "Facebook", facebook_url),
-        Network("linkedin", "LinkedIn", linkedin_url),
-        Network("telegram", "Telegram", telegram_url),
-        Network("whatsapp", "WhatsApp", whatsapp_url),
-        Network("vk", "VK", vk_url),
-        Network("reddit", "Reddit", reddit_url),
-        Network("pinterest", "Pinterest", pinterest_url),
-        Network("bluesky", "Bluesky", bluesky_url),
-        Network("threads", "Threads", threads_url),
-        Network("mastodon", "Mastodon", mastodon_url, kind="mastodon"),
-        Network("email", _("E-mail"), email_url, action=_("Share by e-mail")),
-        Network("copy", _("Copy link"), page_url, kind="copy", utm=False, action=_("Copy link")),
-        Network("native", _("Share…"), page_url, kind="native", utm=False, action=_("Share…")),
+#: Share buttons in the order admin choosers list them. Networks are keyed as in the registry.
+NETWORKS: dict[str, ShareTarget] = {
+    target.key: target
+    for target in (
+        ShareTarget("x", x_url),
+        ShareTarget("facebook", facebook_url),
+        ShareTarget("linkedin", linkedin_url),
+        ShareTarget("telegram", telegram_url),
+        ShareTarget("whatsapp", whatsapp_url),
+        ShareTarget("vk", vk_url),
+        ShareTarget("reddit", reddit_url),
+        ShareTarget("pinterest", pinterest_url),
+        ShareTarget("bluesky", bluesky_url),
+        ShareTarget("threads", threads_url),
+        ShareTarget("mastodon", mastodon_url, kind="mastodon"),
+        ShareTarget("email", email_url, action=_("Share by e-mail")),
+        ShareTarget("copy", page_url, kind="copy", utm=False, action=_("Copy link"),
+                    own_label=_("Copy link")),
+        ShareTarget("native", page_url, kind="native", utm=False, action=_("Share…"),
+                    own_label=_("Share…")),
     )
 }
 
 
 def network_choices() -> list[tuple[str, str]]:
-    """``(key, label)`` pairs of every known network, for admin choosers."""
+    """``(key, label)`` pairs of every share button, for admin choosers."""
     return [(n.key, str(n.label)) for n in NETWORKS.values()]
 
 
 def unknown_networks(names) -> list[str]:
-    """The names in ``names`` that are not known network keys."""
+    """The names in ``names`` that are not known share buttons."""
     return [name for name in names if name not in NETWORKS]

@@ -1,0 +1,38 @@
+"""What a provider is given to send: a SocialPost turned into an ``OutgoingPost``.
+
+This is the posts side of the border with the providers: it reads the page (through the resolver),
+the attached image's rendition bytes and their absolute URL, so that providers never touch the
+ORM or the resolver.
+"""
+
+from __future__ import annotations
+
+from ..conf import smo_settings
+from ..meta import resolve
+from ..meta.images import absolute_url
+from ..providers.base import OutgoingPost
+
+
+def outgoing_post(post) -> OutgoingPost:
+    """From a SocialPost: text, link, image (a rendition) and card data from resolve()."""
+    meta = resolve(post.page.specific) if post.page_id else None
+    image = None
+    mime = "image/jpeg"
+    alt = ""
+    image_url = getattr(post, "image_url", "") or (meta.image.url if meta and meta.image else "")
+    if post.image_id:
+        rendition = post.image.get_rendition(smo_settings.IMAGE_FILTER)
+        with rendition.file.open("rb") as handle:
+            image = handle.read()
+        if rendition.file.name.lower().endswith(".png"):
+            mime = "image/png"
+        alt = (meta.image.alt if meta and meta.image else "") or post.image.title
+        # The URL of these very bytes: networks that fetch the image (Threads) must get the
+        # attached image, not the page's social image.
+        site = post.page.get_site() if post.page_id else None
+        image_url = absolute_url(rendition.url, site) or ""
+    return OutgoingPost(
+        text=post.text, link=post.link or (meta.url if meta else ""),
+        title=meta.title if meta else "", description=meta.description if meta else "",
+        image=image, image_mime_type=mime, image_alt=alt, pk=post.pk, image_url=image_url,
+    )
