@@ -67,7 +67,7 @@ class BlueskyProvider(HttpProvider):
     base_url = "https://bsky.social"
     option_names = ("API_URL", "HANDLE", "APP_PASSWORD")
     required_options = ("HANDLE", "APP_PASSWORD")
-    deduplicates = True  # the rkey is ours: a second createRecord with it cannot add a post
+    deduplicates = NETWORK.features.dedup_window > 0  # the rkey is ours: never a second post
     supports_images = True
 
     #: Sessions kept per (PDS, handle): createSession is rate limited (30 per 5 minutes).

@@ -32,7 +32,7 @@ class MastodonProvider(HttpProvider):
     declares = NETWORK
     option_names = ("API_URL", "ACCESS_TOKEN", "VISIBILITY", "LANGUAGE")
     required_options = ("API_URL", "ACCESS_TOKEN")
-    deduplicates = True  # Idempotency-Key, kept by the server for an hour
+    deduplicates = NETWORK.features.dedup_window > 0  # Idempotency-Key, kept for an hour
     supports_images = True
 
     def __init__(self, alias: str, options: dict) -> None:

@@ -43,7 +43,7 @@ class VKProvider(HttpProvider):
     base_url = "https://api.vk.com"
     option_names = ("API_URL", "API_VERSION", "ACCESS_TOKEN", "GROUP_ID")
     required_options = ("ACCESS_TOKEN", "GROUP_ID")
-    deduplicates = True  # guid
+    deduplicates = NETWORK.features.dedup_window > 0  # guid
     supports_images = True
     #: VK's error codes, which arrive inside HTTP 200 answers.
     api_errors = (
