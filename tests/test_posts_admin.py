@@ -14,8 +14,8 @@ from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
 from example_site.blog.models import BlogPage
-from wagtail_smo.models import PostStatus, SocialChannel, SocialPost
 from wagtail_smo.core.networks import count_length
+from wagtail_smo.models import PostStatus, SocialChannel, SocialPost
 
 pytestmark = pytest.mark.django_db
 
