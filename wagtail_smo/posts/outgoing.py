@@ -32,7 +32,7 @@ def outgoing_post(post) -> OutgoingPost:
         site = post.page.get_site() if post.page_id else None
         image_url = absolute_url(rendition.url, site) or ""
     return OutgoingPost(
-        text=post.text, link=post.link or (meta.url if meta else ""),
+        text=post.text, link=post.link or (meta.url if meta else "") or "",
         title=meta.title if meta else "", description=meta.description if meta else "",
         image=image, image_mime_type=mime, image_alt=alt, pk=post.pk, image_url=image_url,
     )

@@ -58,7 +58,7 @@ def check_network(alias: str, path: str, backend: type[BaseProvider],
     declared under its key (E108), and OPTIONS["NETWORK"] must name a network that posts (E109)."""
     declared = backend.declares
     lacks = networks.missing(declared)
-    if lacks:
+    if lacks or declared is None:
         return [_error(alias, f"{path} declares an incomplete network "
                        f"{getattr(declared, 'key', None)!r}: it lacks {'; '.join(lacks)}.",
                        "Give the provider class `declares = NETWORK`, a module-level "

@@ -43,5 +43,5 @@ class GraphProvider(HttpProvider):
             message = str(error.get("message") or response.reason)
         except (ValueError, KeyError, TypeError, AttributeError):
             return super().check_response(response)
-        codes = [code, TRANSIENT] if error.get("is_transient") else [code]
+        codes: list[int | str] = [code, TRANSIENT] if error.get("is_transient") else [code]
         raise self.classify(self.api_errors, message, status=response.status_code, codes=codes)

@@ -8,10 +8,11 @@ from ..exceptions import PermanentError
 from .base import OutgoingPost, SendResult
 from .http import HttpProvider
 
+#: Mastodon's default length; an instance's own is the channel's OPTIONS["MAX_CHARACTERS"].
+RULE = CountingRule("graphemes", 500, short_urls=True)
 NETWORK = Network(
     "mastodon", "Mastodon",
-    # The instance's own max_characters wins (OPTIONS["MAX_CHARACTERS"], or asked at send time).
-    counting=CountingRule("graphemes", 500, short_urls=True),
+    counting=RULE,
     template="{title}\n\n{description}\n\n{link}\n\n{hashtags}",
     card=CardStyle(title_max=70, description_max=150, aspect="1.91:1"),
     limits=FieldLimits(description=150),
@@ -42,8 +43,8 @@ class MastodonProvider(HttpProvider):
     def build_payload(self, message: OutgoingPost) -> dict:
         """The status, checked against the channel's length limit (``MAX_CHARACTERS``, else
         Mastodon's default 500; the editor's counter and composing use the same limit)."""
-        limit = limit_of(NETWORK.counting, max_characters=self.options.get("MAX_CHARACTERS"))
-        length = count(message.text, NETWORK.counting)  # every URL counts as 23, as on Mastodon
+        limit = limit_of(RULE, max_characters=self.options.get("MAX_CHARACTERS"))
+        length = count(message.text, RULE)  # every URL counts as 23, as on Mastodon
         if length > limit:
             raise self.error(
                 PermanentError, f"The text is {length} characters; this channel allows {limit}."

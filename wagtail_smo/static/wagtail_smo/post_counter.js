@@ -1,5 +1,6 @@
 /* Live character counter of the social post editor. The server counts (one implementation of
-   every network's rules, in wagtail_smo/posts/counting.py); this script only asks it. */
+   every network's rules: wagtail_smo/core/text.py and each network's declaration); this script
+   only asks it. */
 (function () {
   "use strict";
   var box = document.querySelector("[data-smo-counter]");
