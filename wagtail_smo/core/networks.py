@@ -32,9 +32,9 @@ from .text import COUNTERS, CountingRule, count, limit_of, parse
 
 __all__ = [
     "FALLBACK_TEMPLATE", "FOREVER", "CardStyle", "CountingRule", "Features", "FieldLimits",
-    "ImageNeeds", "Network",
-    "UnknownNetwork", "all_networks", "channel_config", "count_length", "default_template",
-    "get_network", "missing", "network_for_channel", "network_limit",
+    "ImageNeeds", "Network", "UnknownNetwork", "all_networks", "channel_config", "count_length",
+    "counting_rule", "default_template", "get_network", "missing", "network_for_channel",
+    "network_limit",
 ]
 
 #: Providers shipped with the package, in the order previews and choosers list their networks.
@@ -287,7 +287,8 @@ def network_for_channel(alias: str) -> Network:
 
 # --- what callers ask of a network --------------------------------------------------------------
 
-def _rule(network: str | Network) -> CountingRule:
+def counting_rule(network: str | Network) -> CountingRule:
+    """The counting rule ``network`` declares (UnknownNetwork if it has none)."""
     declared = get_network(network)
     if declared.counting is None:
         raise UnknownNetwork(f"Network {declared.key!r} declares no counting rule.")
@@ -296,13 +297,13 @@ def _rule(network: str | Network) -> CountingRule:
 
 def count_length(text: str, network: str | Network) -> int:
     """Length of ``text`` as ``network`` counts it against its limit."""
-    return count(text, _rule(network))
+    return count(text, counting_rule(network))
 
 
 def network_limit(network: str | Network, *, options: dict | None = None,
                   with_image: bool = False) -> int:
     """The maximum length of a post; ``options`` are the channel's OPTIONS (MAX_CHARACTERS)."""
-    return limit_of(_rule(network), max_characters=(options or {}).get("MAX_CHARACTERS"),
+    return limit_of(counting_rule(network), max_characters=(options or {}).get("MAX_CHARACTERS"),
                     with_image=with_image)
 
 

@@ -13,8 +13,14 @@ from dataclasses import dataclass
 
 import regex
 
-from ..core.networks import Network, count_length, default_template, get_network, network_limit
-from ..core.text import hashtags, render
+from ..core.networks import (
+    Network,
+    counting_rule,
+    default_template,
+    get_network,
+    network_limit,
+)
+from ..core.text import count, hashtags, render
 from ..meta import resolve
 from ..share.utm import build_utm_url
 
@@ -86,10 +92,11 @@ def fit(template: str, values: dict, tags: list[str], network: str | Network,
         limit: int) -> ComposedPost:
     """Render ``template`` within ``limit``: drop hashtags, then shorten description and title."""
     tags = list(tags)
+    rule = counting_rule(network)  # looked up once: the loop below counts many candidates
 
     def attempt(**overrides) -> tuple[str, int]:
         text = render(template, {**values, "hashtags": " ".join(tags), **overrides})
-        return text, count_length(text, network)
+        return text, count(text, rule)
 
     text, length = attempt()
     while length > limit and tags:
