@@ -207,6 +207,17 @@ def test_manage_py_check_refuses_an_incomplete_network():
     assert "lacks a counting rule" in result.stderr
 
 
+def test_smo_export_refuses_a_network_the_registry_does_not_know(tmp_path):
+    env = {"DJANGO_SETTINGS_MODULE": "tests.settings", "PATH": "/usr/bin:/bin"}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "smo_export", "--format", "buffer", "--network", "myspace",
+         "--output", str(tmp_path / "x.csv")],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0 and "Unknown network 'myspace'" in result.stderr
+    assert not (tmp_path / "x.csv").exists()
+
+
 def test_imitating_an_unknown_or_share_only_network_is_a_configuration_error():
     for name in ("myspace", "whatsapp"):
         settings = {"PROVIDERS": {"fake": {

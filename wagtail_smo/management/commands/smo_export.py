@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from wagtail.models import Locale, Page, Site
 
+from ...core.networks import UnknownNetwork, counting_rule
 from ...export import FEED_FORMATS, FORMATS, SCHEDULER_FORMATS, export, select_pages
 from ...export.atomic import OutputError, atomic_output, check_writable
 from ...export.writers import SCHEDULER_TEMPLATE, ExportOptions, Schedule
@@ -93,6 +94,11 @@ class Command(BaseCommand):
         fmt = options["fmt"]
         if fmt not in FORMATS:
             raise usage_error(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
+        if fmt in SCHEDULER_FORMATS:
+            try:
+                counting_rule(options["network"])  # the registry's rules the messages fit
+            except UnknownNetwork as exc:
+                raise usage_error(f"--network: {exc}") from exc
         site = self._site(options["site"])
         section = None
         if options["section"]:
