@@ -16,7 +16,7 @@ from wagtail.models import Page, Site
 
 from ..conf import smo_settings
 from ..meta import request_context, resolve_for_request
-from ..meta.context import caches_for
+from ..meta.requests import caches_for
 from .generators import FEED_CLASSES, language_tag
 from .items import aware, iter_items, xml_safe
 from .pages import item_pages, section_path

@@ -1,6 +1,7 @@
 """Social meta: one resolver, many outputs."""
 
-from .context import ResolveContext, request_context, resolve_for_request
+from .context import ResolveContext
+from .requests import request_context, resolve_for_request
 from .resolver import Breadcrumb, SocialImage, SocialMeta, resolve
 from .sources import Source
 

@@ -24,7 +24,7 @@ made the change sees it) and again when the transaction commits (a result anothe
 resolved from the old rows meanwhile is not kept).
 
 Results are only cached for calls that pass a ``ResolveContext`` and leave ``use_cache`` on: real
-page requests (``context.resolve_for_request``). Previews, batches (exports, feeds written by a
+page requests (``requests.resolve_for_request``). Previews, batches (exports, feeds written by a
 command: ``use_cache=False``) and calls without a context (commands, post drafts) resolve afresh.
 """
 

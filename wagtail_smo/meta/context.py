@@ -2,9 +2,10 @@
 
 The resolver reads each Site and its settings, the site root paths, each parent's ancestors, each
 rendition and the values every page of a site shares once per context instead of once per page.
-A request gets one context (``request_context``), kept on the request so that every tag and view
-of that request shares it; a batch (an export chunk, a feed chunk, an editor preview) creates its
-own and passes it to ``resolve(page, context=...)``. A fresh context per chunk keeps memory flat.
+A request gets one context (``wagtail_smo.meta.requests.request_context``), kept on the request
+so that every tag and view of that request shares it; a batch (an export chunk, a feed chunk, an
+editor preview) creates its own and passes it to ``resolve(page, context=...)``. A fresh context
+per chunk keeps memory flat.
 
 A context never decides whether the meta cache is used: that is ``resolve(..., use_cache=...)``.
 """
@@ -15,14 +16,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from django.http import HttpRequest
     from wagtail.models import Page, Site
 
     from .images import SocialImage
     from .resolver import SocialMeta
     from .tree import Breadcrumb
-
-_REQUEST_ATTR = "_wagtail_smo_resolve_context"
 
 
 @dataclass(eq=False)
@@ -53,30 +51,3 @@ class ResolveContext:
     translations: dict[Any, list[tuple[int, str]]] = field(default_factory=dict)
     #: Results already served in this context, by page id: (state stamp, meta).
     results: dict[int, tuple[tuple, SocialMeta]] = field(default_factory=dict)
-
-
-def request_context(request: HttpRequest | Any) -> ResolveContext:
-    """The one context of ``request``, created on first use and kept on the request."""
-    context = getattr(request, _REQUEST_ATTR, None)
-    if context is None:
-        context = ResolveContext()
-        try:
-            setattr(request, _REQUEST_ATTR, context)
-        except AttributeError:  # an object that does not take attributes: a context per call
-            pass
-    return context
-
-
-def caches_for(request: HttpRequest | Any | None) -> bool:
-    """Whether resolving for ``request`` may use the meta cache: real page views, not previews."""
-    return request is not None and not getattr(request, "is_preview", False)
-
-
-def resolve_for_request(page: Page, request: HttpRequest | Any | None) -> SocialMeta:
-    """``resolve(page)`` for a view or a template tag: the request's context, cached unless a
-    preview; without a request (a static build, a command) resolved afresh."""
-    from .resolver import resolve
-
-    if request is None:
-        return resolve(page)
-    return resolve(page, context=request_context(request), use_cache=caches_for(request))

@@ -6,8 +6,8 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 from wagtail.models import Page
 
-from .context import resolve_for_request
 from .jsonld import json_ld, script_json
+from .requests import resolve_for_request
 from .resolver import SocialMeta
 from .tags import head_tags, tags_html
 

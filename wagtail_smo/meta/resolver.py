@@ -22,8 +22,9 @@ from wagtail.models import Page, Site
 from ..conf import smo_settings
 from . import cache
 from .context import ResolveContext
-from .images import SocialImage, absolute_url, first_body_image, social_image, warn_once
+from .images import SocialImage, absolute_url, first_body_image, social_image
 from .locales import locale_alternates, page_locale
+from .sites import site_and_url, site_settings_of, site_values
 from .sources import (
     BODY,
     BODY_IMAGE,
@@ -33,7 +34,6 @@ from .sources import (
     OWN_FIELD,
     PAGE_FIELD,
     PAGE_URL,
-    SITE,
     SITE_SETTING,
     TURNED_OFF,
     Source,
@@ -45,8 +45,6 @@ from .tree import (
     breadcrumbs,
     section,
     site_ancestors,
-    site_root_paths,
-    url_parts,
 )
 
 __all__ = [
@@ -121,8 +119,8 @@ def resolve(
 
 def _resolve(page: Page, context: ResolveContext) -> SocialMeta:
     page = page.specific_deferred if hasattr(page, "specific_deferred") else page
-    site, page_url, language_code = _site_and_url(page, context)
-    site_settings = _site_settings(site, context)
+    site, page_url, language_code = site_and_url(page, context)
+    site_settings = site_settings_of(site, context)
     sources: dict[str, Source] = {}
 
     title, sources["title"] = _resolve_title(page)
@@ -130,7 +128,7 @@ def _resolve(page: Page, context: ResolveContext) -> SocialMeta:
     ancestors = site_ancestors(page, site, context)
     image, sources["image"] = _resolve_image(page, site, site_settings, ancestors, context)
     sources["url"] = Source(PAGE_URL) if page_url else Source(NOT_ROUTABLE)
-    shared = _site_values(site, site_settings, context)
+    shared = site_values(site, site_settings, context)
     sources["site_name"] = shared.site_name_source
     locale, sources["locale"] = page_locale(page, site_settings, language_code)
     creator_field = getattr(page, "smo_x_creator_field", None)
@@ -169,111 +167,6 @@ def _resolve(page: Page, context: ResolveContext) -> SocialMeta:
         publisher_logo=shared.publisher_logo,
         breadcrumbs=breadcrumbs(page, ancestors, site, page_url, title, context),
     )
-
-
-# --- site, settings, URL -------------------------------------------------------------------
-
-
-def _site_and_url(page: Page, context: ResolveContext) -> tuple[Site | None, str | None, str]:
-    """The page's own Site, its canonical absolute URL and its language code.
-
-    The request is deliberately not used to pick the site: the canonical URL must not depend on
-    the Host header, and a static build (no request) must give the same answer.
-    """
-    parts = url_parts(page, context) if page.pk else None
-    if parts is None:
-        warn_once(("routable", page.pk), "wagtail-smo: page %s is not routable: no og:url", page.pk)
-        return None, None, ""
-    site_id, root_url, page_path = parts
-    site = _site_by_id(site_id, context)
-    language_code = ""
-    for path in site_root_paths(context):
-        if path.site_id == site_id:
-            language_code = path.language_code
-            break
-    if root_url is None or page_path is None or not (site and site.hostname):
-        warn_once(
-            ("root_url", page.pk),
-            "wagtail-smo: page %s has no absolute URL (no site root URL or no wagtail_serve "
-            "route): og:url and canonical left out",
-            page.pk,
-        )
-        return site, None, language_code
-    return site, root_url.rstrip("/") + page_path, language_code
-
-
-def _site_by_id(site_id: int, context: ResolveContext) -> Site | None:
-    """The Site, fetched with its social settings in one query (both kept in the context)."""
-    from ..models import SocialMediaSettings
-
-    if site_id not in context.sites:
-        found = (
-            SocialMediaSettings.base_queryset().select_related("site").filter(site_id=site_id)
-        ).first()
-        if found is not None:
-            context.sites[site_id], context.site_settings[site_id] = found.site, found
-        else:
-            context.sites[site_id] = Site.objects.filter(pk=site_id).first()
-    return context.sites[site_id]
-
-
-def _site_settings(site: Site | None, context: ResolveContext) -> Any:
-    if site is None:
-        return None
-    from ..models import SocialMediaSettings
-
-    if context.site_settings.get(site.pk) is None:
-        context.site_settings[site.pk] = SocialMediaSettings.for_site(site)
-    return context.site_settings[site.pk]
-
-
-def _site_url(site: Site | None) -> str:
-    from .images import site_root_url
-
-    root = site_root_url(site)
-    return root + "/" if root else ""
-
-
-@dataclass(frozen=True)
-class _SiteValues:
-    """The values every page of one site shares: read once per site and context (request, batch)."""
-
-    site_name: str
-    site_name_source: Source
-    x_site: str
-    fediverse_creator: str
-    profile_links: tuple[str, ...]
-    facebook_app_id: str
-    site_url: str
-    publisher_name: str
-    publisher_logo: SocialImage | None
-
-
-def _site_values(site: Site | None, site_settings: Any, context: ResolveContext) -> _SiteValues:
-    key = site.pk if site is not None else None
-    found = context.site_values.get(key)
-    if found is None:
-
-        # A blank setting (spaces only) counts as unset: the site's own value takes over.
-        def setting(field: str) -> str:
-            return clean_text(getattr(site_settings, field, "") if site_settings else "")
-
-        name = setting("site_name") or clean_text(site.site_name if site else "")
-        found = context.site_values[key] = _SiteValues(
-            site_name=name,
-            site_name_source=(
-                Source(SITE_SETTING, "site_name") if setting("site_name")
-                else Source(SITE, "site_name") if name else MISSING
-            ),
-            x_site=setting("x_handle"),
-            fediverse_creator=setting("fediverse_creator"),
-            profile_links=_profile_links(site_settings),
-            facebook_app_id=setting("facebook_app_id"),
-            site_url=_site_url(site),
-            publisher_name=setting("organisation_name") or name,
-            publisher_logo=_publisher_logo(site_settings, site, context),
-        )
-    return found
 
 
 # --- title and description -----------------------------------------------------------------
@@ -367,15 +260,6 @@ def _find_image(
     return None, "", MISSING
 
 
-def _publisher_logo(
-    site_settings: Any, site: Site | None, context: ResolveContext
-) -> SocialImage | None:
-    if site_settings is None or not site_settings.organisation_logo_id:
-        return None
-    logo = site_settings.organisation_logo
-    return social_image(logo, logo.title, site, smo_settings.LOGO_FILTER, context=context)
-
-
 # --- dates, tags, profiles -----------------------------------------------------------------
 
 
@@ -422,13 +306,6 @@ def _reading_minutes(page: Page) -> int | None:
 
 def _body_fields(page: Page) -> list[str]:
     return list(getattr(page, "smo_body_fields", []))
-
-
-def _profile_links(site_settings) -> tuple[str, ...]:
-    if site_settings is None:
-        return ()
-    urls = (clean_text(block.value.get("url")) for block in site_settings.profile_links)
-    return tuple(url for url in urls if url.startswith(("https://", "http://")))
 
 
 def _schema_type(page: Page, og_type: str) -> str:

@@ -29,6 +29,8 @@ class _RootPathsHolder:
     ``HttpRequest``. This one is not: the canonical URL never depends on the request.
     """
 
+    _wagtail_cached_site_root_paths: list
+
 
 def site_root_paths(context: ResolveContext) -> list:
     """``Site.get_site_root_paths()``, read from Django's cache once per ``context``."""
@@ -109,9 +111,6 @@ def _ancestor_crumbs(ancestors: list[Page], context: ResolveContext) -> Iterator
         yield Breadcrumb(clean_text(ancestor.title), parts[1].rstrip("/") + parts[2])
 
 
-_MISSING = object()
-
-
 def ancestor_image(
     ancestors: list[Page], context: ResolveContext
 ) -> tuple[Any, str, Source] | None:
@@ -122,10 +121,9 @@ def ancestor_image(
     if not ancestors:
         return None
     key = ancestors[-1].pk
-    found = context.ancestor_images.get(key, _MISSING)
-    if found is _MISSING:
-        found = context.ancestor_images[key] = _nearest_image(ancestors)
-    return found
+    if key not in context.ancestor_images:
+        context.ancestor_images[key] = _nearest_image(ancestors)
+    return context.ancestor_images[key]
 
 
 def _nearest_image(ancestors: list[Page]) -> tuple[Any, str, Source] | None:
