@@ -43,7 +43,9 @@ from ..conf import smo_settings
 from .context import ResolveContext
 
 GENERATION_KEY = "wagtail-smo:meta-generation"
-_ENTRY_PREFIX = "wagtail-smo:meta:"
+# "v2": entries written before sources became ``Source`` objects (strings) must never be served
+# from a shared cache after an upgrade; their stamps would still match.
+_ENTRY_PREFIX = "wagtail-smo:meta:v2:"
 _GEN_PREFIX = "wagtail-smo:meta-gen:"
 # Memcached refuses keys over 250 characters; deep tree paths are hashed (treebeard allows 255).
 _MAX_PATH_IN_KEY = 180
