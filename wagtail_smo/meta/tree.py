@@ -54,13 +54,16 @@ def url_parts(page: Page, context: ResolveContext):
     return context.url_parts[key]
 
 
-def site_ancestors(page: Page, site: Site | None, context: ResolveContext) -> list[Page]:
+def site_ancestors(
+    page: Page, site: Site | None, context: ResolveContext | None = None
+) -> list[Page]:
     """Ancestors of ``page`` from its site's root page down (one query, generic pages).
 
-    Siblings share their ancestors: the query runs once per parent and ``context``.
+    Siblings share their ancestors: with a ``context`` the query runs once per parent.
     """
     if not page.pk or getattr(page, "depth", 0) <= 1:
         return []
+    context = context if context is not None else ResolveContext()
     root_depth = _site_root_depth(site, context) if site is not None else 2
     key = (page.path[: -page.steplen], root_depth)
     if key not in context.ancestors:
