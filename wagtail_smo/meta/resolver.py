@@ -76,7 +76,7 @@ class SocialMeta:
     profile_links: tuple[str, ...] = ()
     facebook_app_id: str = ""
     page_id: int | None = None
-    sources: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
+    sources: MappingProxyType[str, Source] = field(default_factory=lambda: MappingProxyType({}))
     x_creator: str = ""
     #: schema.org type of the page for JSON-LD ("BlogPosting", "Article"...; "" for none).
     schema_type: str = ""

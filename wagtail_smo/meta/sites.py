@@ -13,7 +13,7 @@ from wagtail.models import Page, Site
 
 from ..conf import smo_settings
 from .context import ResolveContext
-from .images import SocialImage, social_image, warn_once
+from .images import SocialImage, site_root_url, social_image, warn_once
 from .sources import MISSING, SITE, SITE_SETTING, Source
 from .text import clean_text
 from .tree import site_root_paths, url_parts
@@ -63,6 +63,7 @@ def _site_by_id(site_id: int, context: ResolveContext) -> Site | None:
 
 
 def site_settings_of(site: Site | None, context: ResolveContext) -> Any:
+    """The social media settings of ``site`` (None without a site), read once per context."""
     if site is None:
         return None
     from ..models import SocialMediaSettings
@@ -73,8 +74,6 @@ def site_settings_of(site: Site | None, context: ResolveContext) -> Any:
 
 
 def _site_url(site: Site | None) -> str:
-    from .images import site_root_url
-
     root = site_root_url(site)
     return root + "/" if root else ""
 
@@ -95,6 +94,7 @@ class SiteValues:
 
 
 def site_values(site: Site | None, site_settings: Any, context: ResolveContext) -> SiteValues:
+    """The ``SiteValues`` of ``site``, worked out once per site and context."""
     key = site.pk if site is not None else None
     found = context.site_values.get(key)
     if found is None:
@@ -124,6 +124,7 @@ def site_values(site: Site | None, site_settings: Any, context: ResolveContext) 
 def publisher_logo(
     site_settings: Any, site: Site | None, context: ResolveContext
 ) -> SocialImage | None:
+    """The organisation's logo for JSON-LD (``LOGO_FILTER`` rendition), or None."""
     if site_settings is None or not site_settings.organisation_logo_id:
         return None
     logo = site_settings.organisation_logo
