@@ -13,6 +13,7 @@ from wagtail.models import Page, Site
 
 from example_site.blog.models import BlogIndexPage, BlogPage, NewsIndexPage, NewsPage
 from wagtail_smo.audit import AuditContext, Level, audit_page, describe_source, is_public_host
+from wagtail_smo.meta import Source
 from wagtail_smo.models import SocialMediaSettings
 
 pytestmark = pytest.mark.django_db
@@ -282,12 +283,19 @@ def test_findings_are_sorted_errors_first(public_site):
 
 def test_describe_source_in_words(public_site):
     page = BlogPage.objects.get(slug="social-cards-explained")
-    assert describe_source(page, "field: intro") == "from the page's intro"
-    assert describe_source(page, "image field: main_image") == "from the page's main image"
-    assert describe_source(page, "site default").startswith("site default")
-    assert describe_source(page, "inherited from Blog") == "inherited from Blog"
-    assert describe_source(page, "social_title") == "from the Social title field (Social tab)"
-    assert describe_source(page, "something new") == "something new"
+    blog = Page.objects.get(slug="blog")
+    assert describe_source(page, Source("page_field", "intro")) == "from the page's intro"
+    assert describe_source(page, Source("page_field", "main_image")) == "from the page's main image"
+    assert describe_source(page, Source("site_setting", "default_image")).startswith("site default")
+    assert describe_source(
+        page, Source("ancestor_image", "social_image", page_id=blog.pk)) == "inherited from Blog"
+    assert describe_source(page, Source("own_field", "social_title")) == (
+        "from the Social title field (Social tab)")
+    assert describe_source(page, Source("something_new")) == "something_new"
+    assert describe_source(page, Source("page_field", "main_image", "unusable_image")) == (
+        "from the page's main image, but the file cannot be read, so it is left out")
+    assert describe_source(page, Source("none", "social_image_fallback", "turned_off")) == (
+        "turned off for this page")
 
 
 def test_image_lookups_are_cached_within_one_context(public_site, django_assert_max_num_queries):

@@ -73,7 +73,11 @@ def test_json_records_match_the_resolver_and_carry_sources(demo_content):
         meta = resolve(Page.objects.get(pk=record["page_id"]).specific)
         assert record["title"] == meta.title
         assert sorted(record["tags"]) == sorted(meta.tags)
-        assert record["sources"] == dict(meta.sources)
+        assert record["sources"] == {
+            name: {"kind": source.kind, "field": source.field, "detail": source.detail,
+                   "page_id": source.page_id}
+            for name, source in meta.sources.items()
+        }
         assert record["url"].startswith(meta.url)
         assert "utm_medium=export" in record["url"]  # exports tag links by default
 

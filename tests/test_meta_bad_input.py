@@ -11,7 +11,7 @@ from wagtail.models import Page, Site
 
 from example_site.blog.models import BlogIndexPage, BlogPage
 from tests.meta_parsing import fresh_caches, parse_head  # noqa: F401 (fixture)
-from wagtail_smo.meta import resolve
+from wagtail_smo.meta import Source, resolve
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_caches")]
 
@@ -40,7 +40,7 @@ def test_missing_image_file_leaves_the_image_out_and_warns_once(client, demo_con
         assert "og:image" not in head.og and head.one("twitter:card") == "summary"
         assert head.one("og:title") == "\"Quotes\", 'apostrophes' & <angle> brackets"
     page = BlogPage.objects.get(slug="quotes-and-brackets")
-    assert resolve(page).sources["image"] == "image field: main_image (left out: unusable image)"
+    assert resolve(page).sources["image"] == Source("page_field", "main_image", "unusable_image")
     warnings = [w for w in smo_warnings(caplog) if f"image {image.pk}" in w]
     assert len(warnings) == 1
 
@@ -70,7 +70,7 @@ def test_page_outside_any_site_renders_without_url_and_warns_once(demo_content, 
         assert "og:url" not in head.og and "canonical" not in head.links
         assert "og:image" not in head.og  # no site: no absolute URL, and no site default either
     assert len([w for w in smo_warnings(caplog) if "not routable" in w]) == 1
-    assert resolve(page).url is None and resolve(page).sources["url"] == "not routable"
+    assert resolve(page).url is None and resolve(page).sources["url"] == Source("not_routable")
 
 
 def test_site_without_hostname_renders_without_urls(client, demo_content, caplog):

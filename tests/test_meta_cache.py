@@ -13,7 +13,7 @@ from example_site.blog.models import BlogPageTag
 from tests import translations
 from tests.meta_parsing import fresh_caches, parse_head  # noqa: F401 (fixture)
 from tests.translations import i18n  # noqa: F401 (fixture)
-from wagtail_smo.meta import cache, resolve
+from wagtail_smo.meta import cache, resolve_for_request
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_caches")]
 
@@ -25,7 +25,7 @@ def view(page_id: int):
     page = Page.objects.get(pk=page_id).specific  # loaded before counting, as Wagtail's serve does
     request = RequestFactory().get("/", HTTP_HOST="localhost")
     with CaptureQueriesContext(connection) as queries:
-        meta = resolve(page, request)
+        meta = resolve_for_request(page, request)
     head = parse_head(TEMPLATE.render(Context({"page": page, "request": request})))
     return len(queries), head, meta
 

@@ -62,8 +62,11 @@ def test_api_listing_can_ask_for_the_field(client, demo_content):
     items = response.json()["items"]
     assert items and all(item["social_meta"]["og_type"] == "article" for item in items)
     by_slug = {item["meta"]["slug"]: item["social_meta"] for item in items}
-    assert by_slug["only-a-body-image"]["sources"]["image"] == "body image: body"
-    assert by_slug["inherits-section-image"]["sources"]["image"] == "inherited from Blog"
+    assert by_slug["only-a-body-image"]["sources"]["image"] == {
+        "kind": "body_image", "field": "body", "detail": "", "page_id": None}
+    blog = Page.objects.get(slug="blog")
+    assert by_slug["inherits-section-image"]["sources"]["image"] == {
+        "kind": "ancestor_image", "field": "social_image", "detail": "", "page_id": blog.pk}
 
 
 def test_endpoint_unknown_path_is_a_json_404(client, demo_content):

@@ -108,25 +108,25 @@ def test_a_change_invalidates_the_cached_meta(demo_content):
 @override_settings(WAGTAIL_SMO={"META_CACHE_TIMEOUT": 0})
 def test_siblings_share_ancestor_lookups_in_one_request(demo_content):
     """Resolving many pages for one request (feeds, exports) reads each parent's tree once."""
-    from wagtail_smo.meta import resolve
+    from wagtail_smo.meta import resolve_for_request
 
     slugs = ["inherits-section-image", "only-a-body-image", "social-cards-explained"]
     pages = [BlogPage.objects.get(slug=slug) for slug in slugs]
     request = RequestFactory().get("/", HTTP_HOST="localhost")
     for page in pages:
-        resolve(page, request)  # warm renditions and tags' caches
+        resolve_for_request(page, request)  # warm renditions and tags' caches
     request = RequestFactory().get("/", HTTP_HOST="localhost")
     counts, sql = [], []
     for page in [BlogPage.objects.get(slug=slug) for slug in slugs]:
         with CaptureQueriesContext(connection) as queries:
-            meta = resolve(page, request)
+            meta = resolve_for_request(page, request)
         counts.append(len(queries))
         sql.append(" ".join(q["sql"] for q in queries.captured_queries).lower())
         assert meta.breadcrumbs[-2].title == "Blog"
     fresh = RequestFactory().get("/", HTTP_HOST="localhost")
     first = BlogPage.objects.get(slug="inherits-section-image")
     with CaptureQueriesContext(connection) as queries:
-        resolve(first, fresh)
+        resolve_for_request(first, fresh)
     # The first page of the request pays for the site, settings, ancestors and the inherited
     # image; its siblings only for what is their own (their image, their tags).
     assert counts[0] == len(queries)

@@ -17,7 +17,7 @@ class SocialMetaAPIField(Field):
 
     def to_representation(self, page) -> dict[str, Any]:
         """The page's meta as JSON data (the same values as its HTML tags)."""
-        from ..meta import resolve
+        from ..meta import resolve_for_request
         from ..meta.serialize import meta_as_dict
 
-        return meta_as_dict(resolve(page, self.context.get("request")))
+        return meta_as_dict(resolve_for_request(page, self.context.get("request")))

@@ -6,7 +6,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_safe
 from wagtail.models import Site
 
-from ..meta import resolve
+from ..meta import resolve_for_request
 from ..meta.serialize import meta_as_dict
 from .lookup import AddressError, public_page, site_for_url
 
@@ -36,4 +36,4 @@ def page_meta(request: HttpRequest) -> JsonResponse:
     page = public_page(site, path, request)
     if page is None:
         return _error(404, "No public page at this address.")
-    return JsonResponse(meta_as_dict(resolve(page, request)))
+    return JsonResponse(meta_as_dict(resolve_for_request(page, request)))

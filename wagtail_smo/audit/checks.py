@@ -13,10 +13,11 @@ from urllib.parse import urlsplit
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from ..meta.sources import MISSING, Source
 from . import limits
 from .context import AuditContext
 from .findings import Finding, Level
-from .sources import describe_source
+from .sources import describe_source, image_of_source
 
 Check = Callable[..., Iterable[Finding]]
 
@@ -27,9 +28,9 @@ _LOCAL_SUFFIXES = (".localhost", ".local", ".internal", ".lan", ".home", ".test"
 
 def check_image(page, meta, context: AuditContext) -> Iterator[Finding]:
     """No image, an unreadable image, an image that is too small or in a rejected format."""
-    source = meta.sources.get("image", "")
+    source = meta.sources.get("image", MISSING)
     if meta.image is None:
-        if is_left_out(source):
+        if source.is_left_out:
             yield _left_out_finding(page, source, context)
         else:
             yield Finding(
@@ -71,7 +72,7 @@ def check_image(page, meta, context: AuditContext) -> Iterator[Finding]:
 def check_title(page, meta, context: AuditContext) -> Iterator[Finding]:
     """Titles longer than the networks show, and titles shared with another live page."""
     length = len(meta.title)
-    where = describe_source(page, meta.sources.get("title", ""))
+    where = describe_source(page, meta.sources.get("title", MISSING))
     groups = limits.field_limits("title")
     cut = [(limit, networks) for limit, networks in reversed(groups) if length > limit]
     if cut:
@@ -103,7 +104,7 @@ def check_description(page, meta, context: AuditContext) -> Iterator[Finding]:
         )
         return
     length = len(meta.description)
-    where = describe_source(page, meta.sources.get("description", ""))
+    where = describe_source(page, meta.sources.get("description", MISSING))
     # The longest description a network declares it shows (networks' own limits, registry).
     longest = limits.longest("description") or length
     if length < limits.DESCRIPTION_MIN:
@@ -177,15 +178,10 @@ def _cut_by(cut, shown) -> str:
     return text
 
 
-def is_left_out(source: str) -> bool:
-    """True when the resolver found an image but had to leave it out of the tags."""
-    return "left out" in source
-
-
-def _left_out_finding(page, source: str, context: AuditContext) -> Finding:
+def _left_out_finding(page, source: Source, context: AuditContext) -> Finding:
     """Say why the image named by ``source`` cannot be used: a missing file or its format."""
-    found_in = source.split(" (", 1)[0]
-    image = context.image_from_source(page, found_in)
+    found_in = Source(source.kind, source.field, page_id=source.page_id)  # where, not the fault
+    image = image_of_source(page, found_in, context)
     where = describe_source(page, found_in)
     name = getattr(getattr(image, "file", None), "name", "") or ""
     if image is not None and name and image.file.storage.exists(name):

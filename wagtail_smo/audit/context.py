@@ -34,20 +34,6 @@ class AuditContext:
             self._images.popitem(last=False)
         return image
 
-    def image_from_source(self, page, source: str):
-        """The image a ``meta.sources["image"]`` entry points at, when it names a field."""
-        if source == "social_image":
-            return getattr(page, "social_image", None)
-        kind, _, name = source.partition(": ")
-        if kind == "image field" and name:
-            return getattr(page, name.strip(), None)
-        if source == "site default":
-            from ..models import SocialMediaSettings
-
-            site = self.site_for(page)
-            return SocialMediaSettings.for_site(site).default_image if site else None
-        return None
-
     def site_for(self, page) -> Site | None:
         """The Wagtail site whose tree holds ``page`` (Wagtail caches the site roots)."""
         return page.get_site() if page.path else None

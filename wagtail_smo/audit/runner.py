@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.utils.translation import gettext as _
 
-from ..meta import SocialMeta, resolve
-from .checks import CHECKS
+from ..meta import ResolveContext, SocialMeta, resolve
+from .checks import CHECKS, Check
 from .context import AuditContext
 from .findings import Finding, Level
 
@@ -29,12 +31,21 @@ class PageAudit:
         return max((f.level for f in self.findings), default=None)
 
 
-def audit_page(page, request=None, *, context: AuditContext | None = None,
-               checks=CHECKS) -> PageAudit:
-    """Resolve ``page`` and run every check; a failing resolver or check becomes an error."""
+def audit_page(
+    page: Any,
+    *,
+    context: AuditContext | None = None,
+    resolve_context: ResolveContext | None = None,
+    checks: Iterable[Check] = CHECKS,
+) -> PageAudit:
+    """Resolve ``page`` and run every check; a failing resolver or check becomes an error.
+
+    ``resolve_context`` shares the resolver's look-ups across the pages of one audit; the meta
+    cache is never used, so the audit sees the page as it is (an editor's unsaved preview too).
+    """
     context = context or AuditContext()
     try:
-        meta = resolve(page, request)
+        meta = resolve(page, context=resolve_context, use_cache=False)
     except Exception as exc:  # one broken page must not stop an audit or break the editor
         logger.warning("wagtail-smo: resolving page %s failed: %s", page.pk, exc, exc_info=True)
         return PageAudit(page, None, [_resolver_failed(exc)])

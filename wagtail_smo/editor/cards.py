@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.utils.text import Truncator
@@ -10,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from ..audit import describe_source
 from ..meta import SocialMeta
+from ..meta.sources import MISSING
 from .networks import NetworkCard, card_styles
 
 
@@ -68,6 +70,7 @@ def build_cards(page, meta: SocialMeta, site) -> list[Card]:
     domain = urlsplit(meta.url or (site.root_url if site else "")).hostname or ""
     domain = domain.removeprefix("www.")
     src = display_image_src(meta, site)
+    words = _source_words(page, meta)  # the same for every card: worded once
     cards = []
     for style in card_styles():
         title, title_cut = cut(meta.title, style.title_max)
@@ -81,25 +84,30 @@ def build_cards(page, meta: SocialMeta, site) -> list[Card]:
             site_label=(meta.site_name or domain) if style.site_label == "site_name" else domain,
             image_src=src,
             image_alt=meta.image.alt if meta.image else "",
-            title_source=describe_source(page, meta.sources.get("title", "")),
-            description_source=describe_source(page, meta.sources.get("description", "")),
-            image_source=describe_source(page, meta.sources.get("image", "")),
+            title_source=words["title"],
+            description_source=words["description"],
+            image_source=words["image"],
         ))
     return cards
 
 
-def source_lines(page, meta: SocialMeta) -> list[SourceLine]:
+def _source_words(page: Any, meta: SocialMeta) -> dict[str, str]:
+    """The sources of title, description, image and link, in words."""
+    return {
+        name: describe_source(page, meta.sources.get(name, MISSING))
+        for name in ("title", "description", "image", "url")
+    }
+
+
+def source_lines(page: Any, meta: SocialMeta) -> list[SourceLine]:
     """Title, description, image and link with their sources in words."""
-    sources = meta.sources
+    words = _source_words(page, meta)
     image_value = (
         f"{meta.image.width}×{meta.image.height} {meta.image.mime_type}" if meta.image else ""
     )
     return [
-        SourceLine("title", _("Title"), meta.title,
-                   describe_source(page, sources.get("title", ""))),
-        SourceLine("description", _("Description"), meta.description,
-                   describe_source(page, sources.get("description", ""))),
-        SourceLine("image", _("Image"), image_value,
-                   describe_source(page, sources.get("image", ""))),
-        SourceLine("url", _("Link"), meta.url or "", describe_source(page, sources.get("url", ""))),
+        SourceLine("title", _("Title"), meta.title, words["title"]),
+        SourceLine("description", _("Description"), meta.description, words["description"]),
+        SourceLine("image", _("Image"), image_value, words["image"]),
+        SourceLine("url", _("Link"), meta.url or "", words["url"]),
     ]

@@ -36,9 +36,11 @@ def render_social_cards(page, request) -> TemplateResponse:
     """The social cards of ``page`` (usually the unsaved preview object) with checks and sources."""
     # Imported here: models import this module, and the audit imports models.
     from ..audit import audit_page
+    from ..meta import ResolveContext
     from .cards import build_cards, source_lines
 
-    result = audit_page(page, request)
+    # A context of its own, and never the meta cache: the preview shows the unsaved page.
+    result = audit_page(page, resolve_context=ResolveContext())
     site = page.get_site() if page.path else None
     meta = result.meta
     return TemplateResponse(request, TEMPLATE, {

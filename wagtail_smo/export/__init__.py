@@ -112,7 +112,8 @@ def _export(out, fmt, site, section, pages, limit, options, progress) -> int | N
         options = replace(options, utm=True)
     if limit:
         pages = pages[:limit]
-    items = iter_items(pages, utm=False, utm_medium="export")
+    # Each chunk gets its own ResolveContext and stays out of the meta cache (use_cache=False).
+    items = iter_items(pages, use_cache=False, utm=False, utm_medium="export")
     if progress is not None:
         items = _counting(items, progress)
     return WRITERS[fmt](items, out, options)

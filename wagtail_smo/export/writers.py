@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from typing import TextIO
 
 from ..feeds.items import FeedItem
+from ..meta.sources import sources_as_dict
 from ..posts.compose import compose_post
 from ..share.utm import build_utm_url
 
@@ -122,7 +123,7 @@ def write_json(items: Iterable[FeedItem], out: TextIO, options: ExportOptions) -
     count = 0
     for item in items:
         record = item_record(item, options)
-        record["sources"] = dict(item.meta.sources)
+        record["sources"] = sources_as_dict(item.meta.sources)
         out.write(("," if count else "") + "\n" + json.dumps(record, ensure_ascii=False))
         count += 1
     out.write("\n]\n")

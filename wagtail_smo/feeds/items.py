@@ -24,8 +24,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
 from ..conf import smo_settings
-from ..meta import SocialImage, SocialMeta, resolve
-from ..meta import cache as meta_cache
+from ..meta import ResolveContext, SocialImage, SocialMeta, resolve
 from ..meta.locales import prefetch_translations
 from ..meta.tree import url_parts
 from ..share.utm import build_utm_url
@@ -34,18 +33,6 @@ CHUNK_SIZE = 200
 # XML 1.0 forbids these; feeds must stay well-formed whatever an editor pasted.
 _XML_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 _RELATIVE_ATTR = re.compile(r"""(\s(?:href|src)=)(["'])(/(?!/)[^"']*)\2""")
-
-
-class ChunkContext:
-    """Stands in for a request while one chunk of a command's pages is resolved.
-
-    The resolver memoizes each Site and its settings, renditions, ancestors and URLs on the
-    object it is given, so a chunk reads them once instead of once per page. ``is_preview`` keeps
-    the results out of the shared meta cache (as for previews): an export of 100,000 pages must
-    not flood it, and a fresh object per chunk keeps memory flat.
-    """
-
-    is_preview = True
 
 
 @dataclass(frozen=True)
@@ -91,7 +78,8 @@ def page_guid(page: Page, site: Site | None) -> str:
 def iter_items(
     pages: Iterable[Page] | QuerySet,
     *,
-    request=None,
+    context: ResolveContext | None = None,
+    use_cache: bool = False,
     utm: bool = False,
     utm_source: str = "feed",
     utm_medium: str = "rss",
@@ -101,20 +89,24 @@ def iter_items(
     """Yield a ``FeedItem`` per page of ``pages`` (a queryset, or base or specific pages), in order.
 
     A queryset is read as ids and types only: each page is then instantiated once, as its
-    specific class, chunk by chunk.
+    specific class, chunk by chunk. ``context`` (a request's) is shared by every chunk; without
+    one each chunk gets its own. ``use_cache``: whether the meta cache may serve and keep the
+    results (off by default: an export of 100,000 pages must not flood it).
     """
     keys = _page_keys(pages)
     sites: dict[int, Site | None] = {}  # a feed or export reads few sites: fetch each once
     while chunk := list(islice(keys, chunk_size)):
-        # A fresh context per chunk: the resolver's memo (sites, renditions, ancestors, URLs)
+        # A fresh context per chunk: what the resolver shares (sites, renditions, ancestors, URLs)
         # lives as long as one chunk, so memory stays flat however many pages are exported.
-        context = request if request is not None else ChunkContext()
-        memo = meta_cache.request_memo(context)
-        resolved = [(page, resolve(page, context)) for page in load_specific(chunk, memo)]
+        shared = context if context is not None else ResolveContext()
+        resolved = [
+            (page, resolve(page, context=shared, use_cache=use_cache))
+            for page in load_specific(chunk, shared)
+        ]
         lengths = _image_lengths([meta for _page, meta in resolved])
         for page, meta in resolved:
             # Never the request's site: the same page must give the same item in a static file.
-            site = _site_of(page, memo, sites)
+            site = _site_of(page, shared, sites)
             link = meta.url or ""
             if utm and link:
                 link = build_utm_url(link, utm_source, medium=utm_medium, page=page)
@@ -138,10 +130,10 @@ def _page_keys(pages: Iterable[Page] | QuerySet) -> Iterator[tuple[int, int]]:
     return ((page.pk, page.content_type_id) for page in pages)
 
 
-def _site_of(page: Page, memo: dict, sites: dict) -> Site | None:
-    # The page's URL parts are memoised by the resolver (never from the request's Host); only
-    # the Site row itself needs a query, once per site.
-    parts = url_parts(page, memo)
+def _site_of(page: Page, context: ResolveContext, sites: dict) -> Site | None:
+    # The page's URL parts are kept in the context by the resolver (never from the request's
+    # Host); only the Site row itself needs a query, once per site.
+    parts = url_parts(page, context)
     if not parts:
         return None
     site_id = parts[0]
@@ -150,11 +142,13 @@ def _site_of(page: Page, memo: dict, sites: dict) -> Site | None:
     return sites[site_id]
 
 
-def load_specific(keys: list[tuple[int, int]], memo: dict | None = None) -> list[Page]:
+def load_specific(
+    keys: list[tuple[int, int]], context: ResolveContext | None = None
+) -> list[Page]:
     """The specific pages of ``keys`` ((pk, content_type_id) pairs) in order, one query per model.
 
     Image foreign keys come in the same query and tags in one more query per model; with a
-    ``memo``, the translations of the chunk too (Wagtail i18n). Missing pages are left out.
+    ``context``, the translations of the chunk too (Wagtail i18n). Missing pages are left out.
     """
     by_model: dict[type, list[int]] = {}
     for pk, content_type_id in keys:
@@ -171,8 +165,8 @@ def load_specific(keys: list[tuple[int, int]], memo: dict | None = None) -> list
         prefetch_tags(pages, getattr(model, "smo_tags_field", None))
         loaded.update((page.pk, page) for page in pages)
     result = [loaded[pk] for pk, _type in keys if pk in loaded]
-    if i18n and memo is not None:
-        prefetch_translations(result, memo)
+    if i18n and context is not None:
+        prefetch_translations(result, context)
     return result
 
 

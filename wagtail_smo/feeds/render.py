@@ -15,7 +15,8 @@ from django.urls import NoReverseMatch, reverse
 from wagtail.models import Page, Site
 
 from ..conf import smo_settings
-from ..meta import resolve
+from ..meta import request_context, resolve_for_request
+from ..meta.requests import caches_for
 from .generators import FEED_CLASSES, language_tag
 from .items import aware, iter_items, xml_safe
 from .pages import item_pages, section_path
@@ -83,14 +84,16 @@ def build_feed(
     if limit:
         queryset = queryset[:limit]
     root = (section or site.root_page).specific_deferred
-    root_meta = resolve(root, request)
+    root_meta = resolve_for_request(root, request)
     site_name = root_meta.site_name or xml_safe(site.site_name) or site.hostname
     title = site_name if section is None or section.pk == site.root_page_id else (
         f"{root_meta.title} · {site_name}"
     )
     entries = iter_items(
         queryset,  # read as ids and types, each page then loaded once as its specific class
-        request=request,
+        # A request's one context serves the whole feed; without one, a context per chunk.
+        context=request_context(request) if request is not None else None,
+        use_cache=caches_for(request),
         utm=config["UTM"] if utm is None else utm,
         utm_source=config["UTM_SOURCE"],
         utm_medium="rss",
@@ -126,7 +129,7 @@ def feed_links_for(page: Page, request=None) -> list[FeedLink]:
     scopes = [("section", section)] if section is not None else []
     scopes.append(("site", None))
     for scope, scope_page in scopes:
-        meta = resolve((scope_page or site.root_page).specific_deferred, request)
+        meta = resolve_for_request((scope_page or site.root_page).specific_deferred, request)
         name = meta.title if scope_page is not None else (meta.site_name or site.site_name)
         for kind in FEED_FILES:
             url = feed_url(site, scope_page, kind)

@@ -1,4 +1,4 @@
-"""Caching of resolved social meta: per request, and across requests in Django's cache.
+"""Caching of resolved social meta: per context (request), and across requests in Django's cache.
 
 A resolved ``SocialMeta`` depends on the page itself, its ancestors (section, breadcrumbs, the
 inherited image), its tags, its live translations (og:locale:alternate), its images, its Site, the
@@ -23,8 +23,9 @@ the page is resolved, and matches no stored stamp. Invalidations happen at once 
 made the change sees it) and again when the transaction commits (a result another process
 resolved from the old rows meanwhile is not kept).
 
-Results are only cached for real page requests: previews and calls without a request (commands,
-post drafts) always resolve afresh.
+Results are only cached for calls that pass a ``ResolveContext`` and leave ``use_cache`` on: real
+page requests (``requests.resolve_for_request``). Previews, batches (exports, feeds written by a
+command: ``use_cache=False``) and calls without a context (commands, post drafts) resolve afresh.
 """
 
 from __future__ import annotations
@@ -39,11 +40,13 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 from ..conf import smo_settings
+from .context import ResolveContext
 
 GENERATION_KEY = "wagtail-smo:meta-generation"
-_ENTRY_PREFIX = "wagtail-smo:meta:"
+# "v2": entries written before sources became ``Source`` objects (strings) must never be served
+# from a shared cache after an upgrade; their stamps would still match.
+_ENTRY_PREFIX = "wagtail-smo:meta:v2:"
 _GEN_PREFIX = "wagtail-smo:meta-gen:"
-_REQUEST_ATTR = "_wagtail_smo_meta"
 # Memcached refuses keys over 250 characters; deep tree paths are hashed (treebeard allows 255).
 _MAX_PATH_IN_KEY = 180
 # A save that writes only these fields records a draft: the live page, its descendants and its
@@ -61,8 +64,8 @@ _DRAFT_FIELDS = frozenset(
     }
 )
 
-# Bumped by every invalidation in this process: a result kept on a request is not served after a
-# change made while that request runs.
+# Bumped by every invalidation in this process: a result kept in a request's context is not served
+# after a change made while that request runs.
 _local_epoch = 0
 
 
@@ -70,26 +73,18 @@ def _cache():
     return caches[smo_settings.META_CACHE]
 
 
-def cacheable(page, request) -> bool:
-    """Whether the meta of ``page`` may be served from the cache for ``request``."""
+def cacheable(page: Any, context: ResolveContext | None, use_cache: bool) -> bool:
+    """Whether the meta of ``page`` may be served from, and kept in, the meta cache.
+
+    Only with a context (a request's or a batch's) and ``use_cache``: a one-off call without a
+    context (a command, a post draft, an unsaved page) always sees the page as it is in memory.
+    """
     return (
-        request is not None
+        use_cache
+        and context is not None
         and page.pk is not None
-        and not getattr(request, "is_preview", False)
         and smo_settings.META_CACHE_TIMEOUT != 0
     )
-
-
-def request_memo(request) -> dict:
-    """A per-request dict of results, so several outputs on one page resolve it once."""
-    memo = getattr(request, _REQUEST_ATTR, None)
-    if memo is None:
-        memo = {}
-        try:
-            setattr(request, _REQUEST_ATTR, memo)
-        except AttributeError:  # an object that does not take attributes: no memo
-            pass
-    return memo
 
 
 # --- lookups ---------------------------------------------------------------------------------
@@ -101,24 +96,25 @@ class Slot:
 
     key: str
     stamp: tuple
-    memo: dict
-    memo_key: tuple
+    context: ResolveContext
+    page_id: int
+    # The page's own state and this process's epoch when it was looked up: a result kept in the
+    # context is served again only while both are unchanged.
+    served_as: tuple
 
     def store(self, meta: Any) -> None:
-        """Keep ``meta`` on the request and in the cache for ``META_CACHE_TIMEOUT`` seconds."""
-        self.memo[self.memo_key] = meta
+        """Keep ``meta`` in the context and in the cache for ``META_CACHE_TIMEOUT`` seconds."""
+        self.context.results[self.page_id] = (self.served_as, meta)
         _cache().set(self.key, (self.stamp, meta), smo_settings.META_CACHE_TIMEOUT)
 
 
-def lookup(page, request) -> tuple[Any | None, Slot]:
-    """The cached meta of ``page`` for ``request`` (None when stale or absent) and its slot."""
+def lookup(page, context: ResolveContext) -> tuple[Any | None, Slot]:
+    """The cached meta of ``page`` (None when stale or absent) and the slot to store it in."""
     own = _own_state(page)
-    memo = request_memo(request)
-    memo_key = ("resolved_meta", page.pk, own, _local_epoch)
-    slot = Slot(entry_key(page.pk), (), memo, memo_key)
-    meta = memo.get(slot.memo_key)
-    if meta is not None:
-        return meta, slot
+    slot = Slot(entry_key(page.pk), (), context, page.pk, (own, _local_epoch))
+    kept = context.results.get(page.pk)
+    if kept is not None and kept[0] == slot.served_as:
+        return kept[1], slot
     cache = _cache()
     depends_on = dependency_keys(page)
     found = cache.get_many([slot.key, *depends_on])
@@ -131,7 +127,7 @@ def lookup(page, request) -> tuple[Any | None, Slot]:
     entry = found.get(slot.key)
     if missing or not isinstance(entry, tuple) or len(entry) != 2 or entry[0] != slot.stamp:
         return None, slot
-    memo[slot.memo_key] = entry[1]
+    context.results[page.pk] = (slot.served_as, entry[1])
     return entry[1], slot
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from wagtail.models import Site
 
 from ..conf import smo_settings
+from .context import ResolveContext
 
 logger = logging.getLogger("wagtail_smo")
 
@@ -96,23 +97,27 @@ def crawler_rendition(image, filter_spec: str | None = None):
 
 
 def social_image(
-    image, alt: str, site: Site | None, filter_spec: str | None = None, memo: dict | None = None
+    image: Any,
+    alt: str,
+    site: Site | None,
+    filter_spec: str | None = None,
+    context: ResolveContext | None = None,
 ) -> SocialImage | None:
     """A ``SocialImage`` for ``image`` on ``site``, or None when it cannot be served to crawlers.
 
-    With a ``memo`` (one per request or per batch of pages) each image's rendition is looked up
-    once: every page of an export shares the site's default image and publisher logo.
+    With a ``context`` (a request or a batch of pages) each image's rendition is looked up once:
+    every page of an export shares the site's default image and publisher logo.
     """
     from .text import clean_text
 
     spec = filter_spec or smo_settings.IMAGE_FILTER
-    key = ("social_image", image.pk, spec, site.pk if site else None)
-    if memo is not None and key in memo:
-        found = memo[key]
+    key = (image.pk, spec, site.pk if site else None)
+    if context is not None and key in context.renditions:
+        found = context.renditions[key]
     else:
         found = _crawler_image(image, site, spec)
-        if memo is not None:
-            memo[key] = found
+        if context is not None:
+            context.renditions[key] = found
     if found is None:
         return None
     # The alt text is the page's own (or the image title): only the rendition part is shared.

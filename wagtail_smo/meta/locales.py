@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import locale as pylocale
+from typing import Any
 
 from django.conf import settings
 from wagtail.models import Page
+
+from .context import ResolveContext
+from .sources import PAGE_FIELD, PROJECT_SETTING, SITE_SETTING, Source
 
 
 def og_locale(code: str) -> str:
@@ -24,26 +28,28 @@ def og_locale(code: str) -> str:
     return f"{lang}_{region.upper()}" if region else lang
 
 
-def page_locale(page: Page, site_settings, language_code: str) -> tuple[str, str]:
+def page_locale(page: Page, site_settings: Any, language_code: str) -> tuple[str, Source]:
     """The og:locale of ``page`` and its source."""
     if site_settings and site_settings.locale:
-        return og_locale(site_settings.locale), "site settings"
+        return og_locale(site_settings.locale), Source(SITE_SETTING, "locale")
     if getattr(settings, "WAGTAIL_I18N_ENABLED", False):
         code = getattr(getattr(page, "locale", None), "language_code", "") or language_code
         if code:
-            return og_locale(code), "page locale"
+            return og_locale(code), Source(PAGE_FIELD, "locale")
     # Without Wagtail i18n every page is in the site's language: no query for the page's locale.
-    return og_locale(settings.LANGUAGE_CODE), "LANGUAGE_CODE"
+    return og_locale(settings.LANGUAGE_CODE), Source(PROJECT_SETTING, "LANGUAGE_CODE")
 
 
-def locale_alternates(page: Page, locale: str, memo: dict | None = None) -> tuple[str, ...]:
+def locale_alternates(
+    page: Page, locale: str, context: ResolveContext | None = None
+) -> tuple[str, ...]:
     """og:locale:alternate for each live translation of the page (Wagtail i18n).
 
-    Reads the translations ``prefetch_translations`` put in ``memo`` when there are any.
+    Reads the translations ``prefetch_translations`` put in ``context`` when there are any.
     """
     if not getattr(settings, "WAGTAIL_I18N_ENABLED", False) or not page.pk:
         return ()
-    found = (memo or {}).get(("translations", page.translation_key))
+    found = context.translations.get(page.translation_key) if context is not None else None
     if found is None:
         found = list(
             Page.objects.filter(translation_key=page.translation_key, live=True)
@@ -53,13 +59,13 @@ def locale_alternates(page: Page, locale: str, memo: dict | None = None) -> tupl
     return tuple(sorted({og_locale(code) for code in codes} - {locale}))
 
 
-def prefetch_translations(pages: list[Page], memo: dict) -> None:
-    """Read the live translations of ``pages`` into ``memo`` in one query (a batch of pages)."""
+def prefetch_translations(pages: list[Page], context: ResolveContext) -> None:
+    """Read the live translations of ``pages`` into ``context`` in one query (a batch of pages)."""
     keys = {page.translation_key for page in pages} - {None}
     for key in keys:
-        memo[("translations", key)] = []
+        context.translations[key] = []
     rows = Page.objects.filter(translation_key__in=keys, live=True).values_list(
         "translation_key", "pk", "locale__language_code"
     )
     for key, pk, code in rows:
-        memo[("translations", key)].append((pk, code))
+        context.translations[key].append((pk, code))

@@ -7,7 +7,8 @@ from django.utils.safestring import SafeString
 from wagtail.models import Page
 
 from .jsonld import json_ld, script_json
-from .resolver import SocialMeta, resolve
+from .requests import resolve_for_request
+from .resolver import SocialMeta
 from .tags import head_tags, tags_html
 
 TEMPLATE = "wagtail_smo/social_meta.html"
@@ -26,7 +27,7 @@ def render_meta(meta: SocialMeta, *, json_ld_enabled: bool = True) -> SafeString
 
 def render_page_meta(page: Page, request=None, *, json_ld_enabled: bool = True) -> SafeString:
     """The social tags of ``page``; identical with or without a request (static builds)."""
-    return render_meta(resolve(page, request), json_ld_enabled=json_ld_enabled)
+    return render_meta(resolve_for_request(page, request), json_ld_enabled=json_ld_enabled)
 
 
 def social_meta_tag(context, page: Page | None = None, json_ld: bool = True) -> SafeString:

@@ -1,10 +1,11 @@
 """The one resolver: every social value of a page, each with the source it came from.
 
-``resolve(page, request=None)`` is a plain function returning an immutable ``SocialMeta``. HTML
-tags, the headless API, feeds, share buttons, post drafts, previews, audits and exports all read
-this one result, so they can never disagree. No value needs a request: URLs are absolute, built
-from the page's own Site, so a management command gets the same result as a page view. The request
-only serves caching (see ``wagtail_smo.meta.cache``).
+``resolve(page, *, context=None, use_cache=True)`` is a plain function returning an immutable
+``SocialMeta``. HTML tags, the headless API, feeds, share buttons, post drafts, previews, audits
+and exports all read this one result, so they can never disagree. No value needs a request: URLs
+are absolute, built from the page's own Site, so a management command gets the same result as a
+page view. A ``ResolveContext`` (one per request or batch, see ``wagtail_smo.meta.context``) only
+shares look-ups between pages and lets results be cached (see ``wagtail_smo.meta.cache``).
 """
 
 from __future__ import annotations
@@ -20,8 +21,23 @@ from wagtail.models import Page, Site
 
 from ..conf import smo_settings
 from . import cache
-from .images import SocialImage, absolute_url, first_body_image, social_image, warn_once
+from .context import ResolveContext
+from .images import SocialImage, absolute_url, first_body_image, social_image
 from .locales import locale_alternates, page_locale
+from .sites import site_and_url, site_settings_of, site_values
+from .sources import (
+    BODY,
+    BODY_IMAGE,
+    MISSING,
+    NONE,
+    NOT_ROUTABLE,
+    OWN_FIELD,
+    PAGE_FIELD,
+    PAGE_URL,
+    SITE_SETTING,
+    TURNED_OFF,
+    Source,
+)
 from .text import clean_text, first_paragraph, shorten, value_text, word_count
 from .tree import (
     Breadcrumb,
@@ -29,16 +45,17 @@ from .tree import (
     breadcrumbs,
     section,
     site_ancestors,
-    site_root_paths,
-    url_parts,
 )
 
-__all__ = ["SocialImage", "SocialMeta", "absolute_url", "clean_text", "first_paragraph", "resolve"]
+__all__ = [
+    "ResolveContext", "SocialImage", "SocialMeta", "Source", "absolute_url", "clean_text",
+    "first_paragraph", "resolve",
+]
 
 
 @dataclass(frozen=True)
 class SocialMeta:
-    """Every resolved social value of one page. ``sources`` names where each value came from."""
+    """Every resolved social value of one page; ``sources`` maps each value to its ``Source``."""
 
     title: str
     description: str
@@ -59,7 +76,7 @@ class SocialMeta:
     profile_links: tuple[str, ...] = ()
     facebook_app_id: str = ""
     page_id: int | None = None
-    sources: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
+    sources: MappingProxyType[str, Source] = field(default_factory=lambda: MappingProxyType({}))
     x_creator: str = ""
     #: schema.org type of the page for JSON-LD ("BlogPosting", "Article"...; "" for none).
     schema_type: str = ""
@@ -82,35 +99,44 @@ class SocialMeta:
             object.__setattr__(self, name, value)
 
 
-def resolve(page: Page, request=None) -> SocialMeta:
-    """Resolve every social value of ``page``; ``request`` is optional and only used for caching."""
-    if not cache.cacheable(page, request):
-        return _resolve(page, request)
-    meta, slot = cache.lookup(page, request)
+def resolve(
+    page: Page, *, context: ResolveContext | None = None, use_cache: bool = True
+) -> SocialMeta:
+    """Resolve every social value of ``page``.
+
+    ``context`` shares look-ups between the pages of one request or batch (none: a context for
+    this call alone). ``use_cache=False`` keeps the meta cache out explicitly (previews, batches);
+    without a context the cache is never used, so a one-off call sees the page as it is in memory.
+    """
+    if context is None or not cache.cacheable(page, context, use_cache):
+        return _resolve(page, context or ResolveContext())
+    meta, slot = cache.lookup(page, context)
     if meta is None:
-        meta = _resolve(page, request)
+        meta = _resolve(page, context)
         slot.store(meta)
     return meta
 
 
-def _resolve(page: Page, request) -> SocialMeta:
+def _resolve(page: Page, context: ResolveContext) -> SocialMeta:
     page = page.specific_deferred if hasattr(page, "specific_deferred") else page
-    # Site and settings are shared by every page resolved for one request.
-    memo = cache.request_memo(request) if request is not None else {}
-    site, page_url, language_code = _site_and_url(page, memo)
-    site_settings = _site_settings(site, memo)
-    sources: dict[str, str] = {}
+    site, page_url, language_code = site_and_url(page, context)
+    site_settings = site_settings_of(site, context)
+    sources: dict[str, Source] = {}
 
     title, sources["title"] = _resolve_title(page)
     description, sources["description"] = _resolve_description(page, site_settings)
-    ancestors = site_ancestors(page, site, memo)
-    image, sources["image"] = _resolve_image(page, site, site_settings, ancestors, memo)
-    sources["url"] = "page URL on its site" if page_url else "not routable"
-    shared = _site_values(site, site_settings, memo)
+    ancestors = site_ancestors(page, site, context)
+    image, sources["image"] = _resolve_image(page, site, site_settings, ancestors, context)
+    sources["url"] = Source(PAGE_URL) if page_url else Source(NOT_ROUTABLE)
+    shared = site_values(site, site_settings, context)
     sources["site_name"] = shared.site_name_source
     locale, sources["locale"] = page_locale(page, site_settings, language_code)
-    x_creator = clean_text(_attr_value(page, getattr(page, "smo_x_creator_field", None)))
-    sources["x_creator"] = "page" if x_creator else ("site X handle" if shared.x_site else "none")
+    creator_field = getattr(page, "smo_x_creator_field", None)
+    x_creator = clean_text(_attr_value(page, creator_field))
+    sources["x_creator"] = (
+        Source(PAGE_FIELD, creator_field or "") if x_creator
+        else Source(SITE_SETTING, "x_handle") if shared.x_site else MISSING
+    )
     og_type = getattr(page, "smo_og_type", "website")
     return SocialMeta(
         title=title,
@@ -126,7 +152,7 @@ def _resolve(page: Page, request) -> SocialMeta:
         published_time=_published(page),
         modified_time=page.last_published_at,
         reading_minutes=_reading_minutes(page),
-        locale_alternates=locale_alternates(page, locale, memo),
+        locale_alternates=locale_alternates(page, locale, context),
         x_site=shared.x_site,
         fediverse_creator=shared.fediverse_creator,
         profile_links=shared.profile_links,
@@ -139,112 +165,8 @@ def _resolve(page: Page, request) -> SocialMeta:
         site_url=shared.site_url,
         publisher_name=shared.publisher_name,
         publisher_logo=shared.publisher_logo,
-        breadcrumbs=breadcrumbs(page, ancestors, site, page_url, title, memo),
+        breadcrumbs=breadcrumbs(page, ancestors, site, page_url, title, context),
     )
-
-
-# --- site, settings, URL -------------------------------------------------------------------
-
-
-def _site_and_url(page: Page, memo: dict) -> tuple[Site | None, str | None, str]:
-    """The page's own Site, its canonical absolute URL and its language code.
-
-    The request is deliberately not used to pick the site: the canonical URL must not depend on
-    the Host header, and a static build (no request) must give the same answer.
-    """
-    parts = url_parts(page, memo) if page.pk else None
-    if parts is None:
-        warn_once(("routable", page.pk), "wagtail-smo: page %s is not routable: no og:url", page.pk)
-        return None, None, ""
-    site_id, root_url, page_path = parts
-    site = _site_by_id(site_id, memo)
-    language_code = ""
-    for path in site_root_paths(memo):
-        if path.site_id == site_id:
-            language_code = path.language_code
-            break
-    if root_url is None or page_path is None or not (site and site.hostname):
-        warn_once(
-            ("root_url", page.pk),
-            "wagtail-smo: page %s has no absolute URL (no site root URL or no wagtail_serve "
-            "route): og:url and canonical left out",
-            page.pk,
-        )
-        return site, None, language_code
-    return site, root_url.rstrip("/") + page_path, language_code
-
-
-def _site_by_id(site_id: int, memo: dict) -> Site | None:
-    """The Site, fetched with its social settings in one query (both memoised per request)."""
-    from ..models import SocialMediaSettings
-
-    key = ("site", site_id)
-    if key not in memo:
-        found = (
-            SocialMediaSettings.base_queryset().select_related("site").filter(site_id=site_id)
-        ).first()
-        if found is not None:
-            memo[key], memo[("settings", site_id)] = found.site, found
-        else:
-            memo[key] = Site.objects.filter(pk=site_id).first()
-    return memo[key]
-
-
-def _site_settings(site: Site | None, memo: dict):
-    if site is None:
-        return None
-    from ..models import SocialMediaSettings
-
-    key = ("settings", site.pk)
-    if memo.get(key) is None:
-        memo[key] = SocialMediaSettings.for_site(site)
-    return memo[key]
-
-
-def _site_url(site: Site | None) -> str:
-    from .images import site_root_url
-
-    root = site_root_url(site)
-    return root + "/" if root else ""
-
-
-@dataclass(frozen=True)
-class _SiteValues:
-    """The values every page of one site shares: read once per site and memo (request, batch)."""
-
-    site_name: str
-    site_name_source: str
-    x_site: str
-    fediverse_creator: str
-    profile_links: tuple[str, ...]
-    facebook_app_id: str
-    site_url: str
-    publisher_name: str
-    publisher_logo: SocialImage | None
-
-
-def _site_values(site: Site | None, site_settings, memo: dict) -> _SiteValues:
-    key = ("site_values", site.pk if site is not None else None)
-    found = memo.get(key)
-    if found is None:
-
-        # A blank setting (spaces only) counts as unset: the site's own value takes over.
-        def setting(field: str) -> str:
-            return clean_text(getattr(site_settings, field, "") if site_settings else "")
-
-        name = setting("site_name") or clean_text(site.site_name if site else "")
-        found = memo[key] = _SiteValues(
-            site_name=name,
-            site_name_source="site settings" if setting("site_name") else "site",
-            x_site=setting("x_handle"),
-            fediverse_creator=setting("fediverse_creator"),
-            profile_links=_profile_links(site_settings),
-            facebook_app_id=setting("facebook_app_id"),
-            site_url=_site_url(site),
-            publisher_name=setting("organisation_name") or name,
-            publisher_logo=_publisher_logo(site_settings, site, memo),
-        )
-    return found
 
 
 # --- title and description -----------------------------------------------------------------
@@ -257,33 +179,34 @@ def _attr_value(page: Page, name: str | None) -> Any:
     return value() if callable(value) else value
 
 
-def _resolve_title(page: Page) -> tuple[str, str]:
-    for attr in ("social_title", "seo_title"):
+def _resolve_title(page: Page) -> tuple[str, Source]:
+    for attr, kind in (("social_title", OWN_FIELD), ("seo_title", PAGE_FIELD)):
         value = clean_text(getattr(page, attr, ""))
         if value:
-            return value, attr
-    return clean_text(page.title), "title"
+            return value, Source(kind, attr)
+    return clean_text(page.title), Source(PAGE_FIELD, "title")
 
 
-def _resolve_description(page: Page, site_settings) -> tuple[str, str]:
+def _resolve_description(page: Page, site_settings: Any) -> tuple[str, Source]:
     length = smo_settings.DESCRIPTION_LENGTH
-    for attr in ("social_description", "search_description"):
+    for attr, kind in (("social_description", OWN_FIELD), ("search_description", PAGE_FIELD)):
         value = clean_text(getattr(page, attr, ""))
         if value:
-            return value, attr
+            return value, Source(kind, attr)
     for name in getattr(page, "smo_description_fields", []):
         # Plain-text fields are taken as they are ("<b>" in a TextField is text, not markup);
         # only rich text has its HTML removed.
         value = value_text(_attr_value(page, name), html=_is_rich_text_field(page, name))
         if value:
-            return shorten(value, length), f"field: {name}"
+            return shorten(value, length), Source(PAGE_FIELD, name)
     for name in getattr(page, "smo_body_fields", []):
         value = first_paragraph(getattr(page, name, None))
         if value:
-            return shorten(value, length), f"body: {name}"
+            return shorten(value, length), Source(BODY, name)
     if site_settings and site_settings.default_description:
-        return clean_text(site_settings.default_description), "site default"
-    return "", "none"
+        return (clean_text(site_settings.default_description),
+                Source(SITE_SETTING, "default_description"))
+    return "", MISSING
 
 
 def _is_rich_text_field(page: Page, name: str) -> bool:
@@ -300,44 +223,41 @@ def _is_rich_text_field(page: Page, name: str) -> bool:
 
 
 def _resolve_image(
-    page: Page, site, site_settings, ancestors, memo: dict
-) -> tuple[SocialImage | None, str]:
-    image, alt, source = _find_image(page, site_settings, ancestors, memo)
+    page: Page, site: Site | None, site_settings: Any, ancestors: list[Page],
+    context: ResolveContext,
+) -> tuple[SocialImage | None, Source]:
+    image, alt, source = _find_image(page, site_settings, ancestors, context)
     if image is None:
         return None, source
-    found = social_image(image, alt, site, memo=memo)
+    found = social_image(image, alt, site, context=context)
     if found is None:
-        return None, f"{source} (left out: unusable image)"
+        return None, source.left_out()
     return found, source
 
 
-def _find_image(page: Page, site_settings, ancestors, memo: dict):
+def _find_image(
+    page: Page, site_settings: Any, ancestors: list[Page], context: ResolveContext
+) -> tuple[Any, str, Source]:
     own_alt = getattr(page, "social_image_alt", "")
     if getattr(page, "social_image_id", None):
-        return page.social_image, own_alt, "social_image"
+        return page.social_image, own_alt, Source(OWN_FIELD, "social_image")
     if not getattr(page, "social_image_fallback", True):
-        return None, "", "turned off for this page"
+        return None, "", Source(NONE, "social_image_fallback", TURNED_OFF)
     for name in getattr(page, "smo_image_fields", []):
         image = getattr(page, name, None)
         if image is not None:
-            return image, own_alt, f"image field: {name}"
+            return image, own_alt, Source(PAGE_FIELD, name)
     for name in getattr(page, "smo_body_fields", []):
         image = first_body_image(getattr(page, name, None))
         if image is not None:
-            return image, own_alt, f"body image: {name}"
-    inherited = ancestor_image(ancestors, memo)
+            return image, own_alt, Source(BODY_IMAGE, name)
+    inherited = ancestor_image(ancestors, context)
     if inherited is not None:
         return inherited
     if site_settings and site_settings.default_image_id:
-        return site_settings.default_image, site_settings.default_image_alt, "site default"
-    return None, "", "none"
-
-
-def _publisher_logo(site_settings, site, memo: dict) -> SocialImage | None:
-    if site_settings is None or not site_settings.organisation_logo_id:
-        return None
-    logo = site_settings.organisation_logo
-    return social_image(logo, logo.title, site, smo_settings.LOGO_FILTER, memo=memo)
+        return (site_settings.default_image, site_settings.default_image_alt,
+                Source(SITE_SETTING, "default_image"))
+    return None, "", MISSING
 
 
 # --- dates, tags, profiles -----------------------------------------------------------------
@@ -386,13 +306,6 @@ def _reading_minutes(page: Page) -> int | None:
 
 def _body_fields(page: Page) -> list[str]:
     return list(getattr(page, "smo_body_fields", []))
-
-
-def _profile_links(site_settings) -> tuple[str, ...]:
-    if site_settings is None:
-        return ()
-    urls = (clean_text(block.value.get("url")) for block in site_settings.profile_links)
-    return tuple(url for url in urls if url.startswith(("https://", "http://")))
 
 
 def _schema_type(page: Page, og_type: str) -> str:

@@ -8,6 +8,7 @@ from typing import Any
 
 from .jsonld import json_ld
 from .resolver import SocialMeta
+from .sources import sources_as_dict
 from .tags import head_tags
 
 
@@ -33,7 +34,7 @@ def meta_as_dict(meta: SocialMeta) -> dict[str, Any]:
     data["image"] = _image(meta.image)
     data["head"] = [tag.as_dict() for tag in head_tags(meta)]
     data["json_ld"] = json_ld(meta)
-    data["sources"] = dict(meta.sources)
+    data["sources"] = sources_as_dict(meta.sources)
     return data
 
 

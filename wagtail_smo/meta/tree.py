@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from wagtail.models import Page, Site
 
+from .context import ResolveContext
+from .sources import ANCESTOR_IMAGE, Source
 from .text import clean_text
 
 
@@ -18,55 +22,57 @@ class Breadcrumb:
 
 
 class _RootPathsHolder:
-    """Carries Wagtail's site root paths for one request or batch of pages.
+    """Carries Wagtail's site root paths for one ``ResolveContext`` (a request or a batch).
 
     Wagtail's ``get_url_parts(request)`` caches ``Site.get_site_root_paths()`` on whatever object
     it is given and only lets the Host header pick among sites when that object is an
     ``HttpRequest``. This one is not: the canonical URL never depends on the request.
     """
 
+    _wagtail_cached_site_root_paths: list
 
-def site_root_paths(memo: dict) -> list:
-    """``Site.get_site_root_paths()``, read from Django's cache once per ``memo``."""
-    holder = _root_paths_holder(memo)
+
+def site_root_paths(context: ResolveContext) -> list:
+    """``Site.get_site_root_paths()``, read from Django's cache once per ``context``."""
+    holder = _root_paths_holder(context)
     return holder._wagtail_cached_site_root_paths
 
 
-def _root_paths_holder(memo: dict) -> _RootPathsHolder:
-    holder = memo.get(("site_root_paths",))
-    if holder is None:
-        holder = memo[("site_root_paths",)] = _RootPathsHolder()
+def _root_paths_holder(context: ResolveContext) -> _RootPathsHolder:
+    if context.root_paths is None:
+        holder = context.root_paths = _RootPathsHolder()
         holder._wagtail_cached_site_root_paths = Site.get_site_root_paths()
-    return holder
+    return context.root_paths
 
 
-def url_parts(page: Page, memo: dict):
-    """``page.get_url_parts()`` (site id, root URL, path), memoised per page and ``memo``."""
+def url_parts(page: Page, context: ResolveContext):
+    """``page.get_url_parts()`` (site id, root URL, path), once per page and ``context``."""
     # url_path in the key: a page moved or renamed within one request gets its new URL.
-    key = ("url_parts", page.pk, page.url_path)
-    if key not in memo:
-        memo[key] = page.get_url_parts(_root_paths_holder(memo))
-    return memo[key]
+    key = (page.pk, page.url_path)
+    if key not in context.url_parts:
+        context.url_parts[key] = page.get_url_parts(_root_paths_holder(context))
+    return context.url_parts[key]
 
 
-def site_ancestors(page: Page, site: Site | None, memo: dict | None = None) -> list[Page]:
+def site_ancestors(
+    page: Page, site: Site | None, context: ResolveContext | None = None
+) -> list[Page]:
     """Ancestors of ``page`` from its site's root page down (one query, generic pages).
 
-    Siblings share their ancestors: with a ``memo`` (one per request or per batch of pages), the
-    query runs once per parent.
+    Siblings share their ancestors: with a ``context`` the query runs once per parent.
     """
     if not page.pk or getattr(page, "depth", 0) <= 1:
         return []
-    memo = {} if memo is None else memo
-    root_depth = _site_root_depth(site, memo) if site is not None else 2
-    key = ("ancestors", page.path[: -page.steplen], root_depth)
-    if key not in memo:
-        memo[key] = list(page.get_ancestors().filter(depth__gte=root_depth))
-    return memo[key]
+    context = context if context is not None else ResolveContext()
+    root_depth = _site_root_depth(site, context) if site is not None else 2
+    key = (page.path[: -page.steplen], root_depth)
+    if key not in context.ancestors:
+        context.ancestors[key] = list(page.get_ancestors().filter(depth__gte=root_depth))
+    return context.ancestors[key]
 
 
-def _site_root_depth(site: Site, memo: dict) -> int:
-    for path in site_root_paths(memo):
+def _site_root_depth(site: Site, context: ResolveContext) -> int:
+    for path in site_root_paths(context):
         if path.site_id == site.pk:
             return path.root_path.strip("/").count("/") + 2
     return 2
@@ -85,56 +91,52 @@ def breadcrumbs(
     site: Site | None,
     page_url: str | None,
     title: str,
-    memo: dict | None = None,
+    context: ResolveContext,
 ) -> tuple[Breadcrumb, ...]:
     """The path from the site's home page to ``page`` (empty when the page has no URL).
 
-    Siblings share their ancestors' crumbs: with a ``memo`` they are built once per parent.
+    Siblings share their ancestors' crumbs: they are built once per parent and ``context``.
     """
     if not page_url:
         return ()
-    memo = {} if memo is None else memo
-    key = ("crumbs", tuple((ancestor.pk, ancestor.url_path) for ancestor in ancestors))
-    crumbs = memo.get(key)
+    key = tuple((ancestor.pk, ancestor.url_path) for ancestor in ancestors)
+    crumbs = context.breadcrumbs.get(key)
     if crumbs is None:
-        crumbs = memo[key] = tuple(_ancestor_crumbs(ancestors, memo))
+        crumbs = context.breadcrumbs[key] = tuple(_ancestor_crumbs(ancestors, context))
     return (*crumbs, Breadcrumb(clean_text(page.title) or title, page_url))
 
 
-def _ancestor_crumbs(ancestors: list[Page], memo: dict):
+def _ancestor_crumbs(ancestors: list[Page], context: ResolveContext) -> Iterator[Breadcrumb]:
     for ancestor in ancestors:
-        parts = url_parts(ancestor, memo)
+        parts = url_parts(ancestor, context)
         if parts is None or parts[1] is None:
             continue
         yield Breadcrumb(clean_text(ancestor.title), parts[1].rstrip("/") + parts[2])
 
 
-_MISSING = object()
-
-
-def ancestor_image(ancestors: list[Page], memo: dict | None = None):
+def ancestor_image(
+    ancestors: list[Page], context: ResolveContext
+) -> tuple[Any, str, Source] | None:
     """The social image of the nearest ancestor that has one, in one query across page models.
 
-    Returns (image, alt, source) or None; with a ``memo`` siblings look it up once.
+    Returns (image, alt, source) or None; siblings look it up once per ``context``.
     """
     if not ancestors:
         return None
-    memo = {} if memo is None else memo
-    key = ("ancestor_image", ancestors[-1].pk)
-    found = memo.get(key, _MISSING)
-    if found is _MISSING:
-        found = memo[key] = _nearest_image(ancestors)
-    return found
+    key = ancestors[-1].pk
+    if key not in context.ancestor_images:
+        context.ancestor_images[key] = _nearest_image(ancestors)
+    return context.ancestor_images[key]
 
 
-def _nearest_image(ancestors: list[Page]):
+def _nearest_image(ancestors: list[Page]) -> tuple[Any, str, Source] | None:
     from wagtail.images import get_image_model
 
     ids = [ancestor.pk for ancestor in ancestors]
     querysets = [
         model.objects.filter(pk__in=ids, social_image__isnull=False)
         .order_by()  # compound statements take no ORDER BY in their parts
-        .values_list("depth", "title", "social_image_id", "social_image_alt")
+        .values_list("depth", "pk", "social_image_id", "social_image_alt")
         for model in _mixin_page_models()
     ]
     if not ids or not querysets:
@@ -143,11 +145,11 @@ def _nearest_image(ancestors: list[Page]):
     rows = sorted(combined, reverse=True)
     if not rows:
         return None
-    _depth, title, image_id, alt = rows[0]
+    _depth, ancestor_id, image_id, alt = rows[0]
     image = get_image_model().objects.filter(pk=image_id).first()
     if image is None:
         return None
-    return image, alt, f"inherited from {clean_text(title)}"
+    return image, alt, Source(ANCESTOR_IMAGE, "social_image", page_id=ancestor_id)
 
 
 def _mixin_page_models() -> list:

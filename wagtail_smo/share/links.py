@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from wagtail.models import Page, Site
 
 from ..conf import smo_settings
-from ..meta import resolve
+from ..meta import resolve_for_request
 from ..meta.resolver import SocialMeta
 from .icons import icon_svg
 from .networks import NETWORKS, ShareTarget
@@ -64,7 +64,7 @@ def share_links(
     A page with no URL (not routable) has no share links. Unknown names are left out with a
     warning: the system check reports them in settings, and a template typo never breaks a page.
     """
-    meta = meta or resolve(page, request)
+    meta = meta or resolve_for_request(page, request)
     if not meta.url:
         return []
     keys = parse_networks(networks)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from wagtail.models import Page, Site
 
-from ..meta import resolve
+from ..meta import resolve_for_request
 from .icons import icon_svg
 from .links import share_links
 from .read_next import read_next_pages
@@ -33,7 +33,7 @@ def share_buttons_context(
     page = _page(context, page)
     if page is None:
         return {"links": []}
-    meta = resolve(page, context.get("request"))
+    meta = resolve_for_request(page, context.get("request"))
     return {
         "links": share_links(page, networks, request=context.get("request"), meta=meta),
         "title": meta.title,

@@ -13,6 +13,7 @@ from wagtail.models import Page, Site
 
 from ...audit import AuditContext, Level, audit_page
 from ...audit.report import WRITERS, Row
+from ...meta import ResolveContext
 from ..options import add_site_section_arguments, default_site, site_option, usage_error
 
 EXIT_FINDINGS = 1
@@ -116,9 +117,14 @@ class Command(BaseCommand):
         bar = self._progress(pages) if progress else None
         audited = 0
         writer.start()
+        resolve_context = ResolveContext()
         for page in _in_chunks(pages):
+            if audited and audited % CHUNK_SIZE == 0:
+                # A fresh context per chunk: the pages of a chunk share their sites, settings and
+                # ancestors, and memory stays flat over any tree.
+                resolve_context = ResolveContext()
             audited += 1
-            result = audit_page(page, context=context)
+            result = audit_page(page, context=context, resolve_context=resolve_context)
             for finding in result.findings:
                 if finding.scope == "site":
                     # A site problem is the same on every page: report it once per site.

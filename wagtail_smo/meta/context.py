@@ -1,0 +1,53 @@
+"""What the pages resolved for one request, or in one batch, share: ``ResolveContext``.
+
+The resolver reads each Site and its settings, the site root paths, each parent's ancestors, each
+rendition and the values every page of a site shares once per context instead of once per page.
+A request gets one context (``wagtail_smo.meta.requests.request_context``), kept on the request
+so that every tag and view of that request shares it; a batch (an export chunk, a feed chunk, an
+editor preview) creates its own and passes it to ``resolve(page, context=...)``. A fresh context
+per chunk keeps memory flat.
+
+A context never decides whether the meta cache is used: that is ``resolve(..., use_cache=...)``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from wagtail.models import Page, Site
+
+    from .images import SocialImage
+    from .resolver import SocialMeta
+    from .tree import Breadcrumb
+
+
+@dataclass(eq=False)
+class ResolveContext:
+    """Look-ups shared by the pages resolved for one request or one batch of pages."""
+
+    #: Site by id (None for a site that no longer exists).
+    sites: dict[int, Site | None] = field(default_factory=dict)
+    #: The social media settings of each site, by site id.
+    site_settings: dict[int, Any] = field(default_factory=dict)
+    #: The values every page of a site shares (site name, handles, publisher), by site id.
+    site_values: dict[int | None, Any] = field(default_factory=dict)
+    #: Holds Wagtail's site root paths (read once), see ``tree.site_root_paths``.
+    root_paths: Any = None
+    #: ``page.get_url_parts()`` by (page id, url_path).
+    url_parts: dict[tuple[int, str], tuple | None] = field(default_factory=dict)
+    #: Ancestors from the site's root down, by (parent path, site root depth).
+    ancestors: dict[tuple[str, int], list[Page]] = field(default_factory=dict)
+    #: The breadcrumbs of the ancestors, by the ancestors' (id, url_path) pairs.
+    breadcrumbs: dict[tuple, tuple[Breadcrumb, ...]] = field(default_factory=dict)
+    #: The nearest ancestor's social image (image, alt, source) or None, by parent id.
+    ancestor_images: dict[int, tuple | None] = field(default_factory=dict)
+    #: Crawler renditions by (image id, filter spec, site id); None when unusable.
+    renditions: dict[tuple[int, str, int | None], SocialImage | None] = field(
+        default_factory=dict
+    )
+    #: Live translations (page id, language code) by translation key (Wagtail i18n).
+    translations: dict[Any, list[tuple[int, str]]] = field(default_factory=dict)
+    #: Results already served in this context, by page id: (state stamp, meta).
+    results: dict[int, tuple[tuple, SocialMeta]] = field(default_factory=dict)
