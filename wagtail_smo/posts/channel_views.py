@@ -10,12 +10,14 @@ from wagtail.admin.viewsets.model import ModelViewSet
 
 from ..models import SocialChannel
 from ..providers import channel_aliases, channel_network
+from . import workflow
 from .feed import feed_path
 from .message_templates import default_template
 
 
 class SocialChannelForm(WagtailAdminModelForm):
-    """Channel choices come from settings; the template field shows the network's default."""
+    """Channel choices come from settings; the template field shows the network's default;
+    ``auto_approve`` is read-only for users without the approve permission."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -25,6 +27,15 @@ class SocialChannelForm(WagtailAdminModelForm):
         if alias in channel_aliases():
             self.fields["message_template"].widget.attrs["placeholder"] = default_template(
                 channel_network(alias)
+            )
+        if not (self.for_user is not None and workflow.can(self.for_user, "approve")):
+            # Turning auto_approve on approves every future draft of the channel: only those who
+            # may approve posts may switch it (either way). A disabled field keeps its saved
+            # value whatever is POSTed (False on a new channel).
+            field = self.fields["auto_approve"]
+            field.disabled = True
+            field.help_text = gettext_lazy(
+                "Only users who may approve social posts can change this."
             )
 
     class Meta:

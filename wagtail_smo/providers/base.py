@@ -58,12 +58,14 @@ class OutgoingPost:
         from ..conf import smo_settings
         from ..meta import resolve
         from ..meta.images import absolute_url
+        from ..net import is_public_url
 
         meta = resolve(post.page.specific) if post.page_id else None
         image = None
         mime = "image/jpeg"
         alt = ""
-        image_url = getattr(post, "image_url", "") or (
+        # An imported image URL leaves the site only when it is on a public address.
+        image_url = (post.image_url if is_public_url(post.image_url) else "") or (
             meta.image.url if meta and meta.image else "")
         if post.image_id:
             rendition = post.image.get_rendition(smo_settings.IMAGE_FILTER)
