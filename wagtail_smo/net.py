@@ -94,7 +94,7 @@ def _address_problem(address: IPAddress) -> str | None:
             return _address_problem(embedded)
     for flag, kind in (("is_unspecified", "an unspecified"), ("is_loopback", "a loopback"),
                        ("is_link_local", "a link-local"), ("is_multicast", "a multicast"),
-                       ("is_private", "a private"), ("is_reserved", "a reserved")):
+                       ("is_reserved", "a reserved"), ("is_private", "a private")):
         if getattr(address, flag):
             return f"{kind} address ({address})"
     if not address.is_global:  # 100.64.0.0/10 (carrier-grade NAT) and other shared ranges
