@@ -139,6 +139,13 @@ def test_section_that_is_not_a_dict():
     assert "MAX_ATTEMPTS" in error.hint
 
 
+def test_a_setting_that_is_not_a_dict_is_reported_not_a_crash():
+    with override_settings(WAGTAIL_SMO=["DELIVERY"]):
+        errors = [e for e in checks.run_checks() if e.id.startswith("wagtail_smo.")]
+    assert [e.id for e in errors] == ["wagtail_smo.E003"]
+    assert errors[0].msg == "WAGTAIL_SMO must be a dict, not list."
+
+
 def test_meta_cache_and_rendition_filters_are_looked_up():
     error = only_error(META_CACHE="redis")
     assert error.id == "wagtail_smo.E006" and "'redis'" in error.msg and "CACHES" in error.hint

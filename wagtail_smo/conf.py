@@ -212,7 +212,9 @@ class SmoSettings:
     def __getattr__(self, name: str) -> Any:
         if name not in DEFAULTS:
             raise AttributeError(f"Unknown WAGTAIL_SMO setting: {name}")
-        user = getattr(settings, "WAGTAIL_SMO", {}) or {}
+        user = getattr(settings, "WAGTAIL_SMO", None)
+        if not isinstance(user, dict):
+            user = {}  # reported by the system check wagtail_smo.E003; the defaults meanwhile
         value = user.get(name, DEFAULTS[name])
         if isinstance(DEFAULTS[name], dict) and isinstance(value, dict) and name != "PROVIDERS":
             return {**DEFAULTS[name], **value}

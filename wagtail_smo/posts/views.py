@@ -7,6 +7,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import (
+    HttpRequest,
     HttpResponseForbidden,
     HttpResponseNotAllowed,
     HttpResponseNotFound,
@@ -223,7 +224,7 @@ def action_view(request, pk, action):
     return HttpResponseRedirect(safe_next_url(request, reverse("wagtail_smo_posts:list")))
 
 
-def safe_next_url(request, fallback: str) -> str:
+def safe_next_url(request: HttpRequest, fallback: str) -> str:
     """The request's ``next`` if it leads to a path of this site, else ``fallback``.
 
     Only a path ("/admin/...") or an absolute URL on this host (https only when the request is
