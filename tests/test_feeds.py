@@ -327,11 +327,11 @@ def test_an_excluded_index_page_keeps_its_section_feed(client, blog):
 
 
 def test_system_checks_report_bad_feed_settings(settings):
-    from wagtail_smo.feeds.checks import check_feed_settings
+    from wagtail_smo.checks import check_settings
 
     settings.WAGTAIL_SMO = {"FEEDS": {"PAGE_TYPES": ["blog.BlogPage", "auth.User", "no.Such"],
                                       "LIMIT": 0, "LIMT": 5}}
-    ids = sorted(error.id for error in check_feed_settings(None))
+    ids = sorted(error.id for error in check_settings(None))
     assert ids == ["wagtail_smo.E030", "wagtail_smo.E031", "wagtail_smo.E031", "wagtail_smo.E032"]
     settings.WAGTAIL_SMO = {"FEEDS": {"PAGE_TYPES": ["blog.BlogPage"]}}
-    assert check_feed_settings(None) == []
+    assert check_settings(None) == []

@@ -13,11 +13,13 @@ from ..core.networks import network_for_channel
 from ..core.text import PLACEHOLDERS
 from ..models import SocialChannel
 from ..providers import channel_aliases
+from . import workflow
 from .feed import feed_path
 
 
 class SocialChannelForm(WagtailAdminModelForm):
-    """Channel choices come from settings; the template field shows the network's default."""
+    """Channel choices come from settings; the template field shows the network's default;
+    ``auto_approve`` is read-only for users without the approve permission."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -33,6 +35,15 @@ class SocialChannelForm(WagtailAdminModelForm):
             field.help_text = _(
                 "Empty: the default template of %(network)s, shown greyed. Placeholders: %(names)s"
             ) % {"network": network.label, "names": ", ".join(f"{{{n}}}" for n in PLACEHOLDERS)}
+        if not (self.for_user is not None and workflow.can(self.for_user, "approve")):
+            # Turning auto_approve on approves every future draft of the channel: only those who
+            # may approve posts may switch it (either way). A disabled field keeps its saved
+            # value whatever is POSTed (False on a new channel).
+            field = self.fields["auto_approve"]
+            field.disabled = True
+            field.help_text = gettext_lazy(
+                "Only users who may approve social posts can change this."
+            )
 
     class Meta:
         model = SocialChannel

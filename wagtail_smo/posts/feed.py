@@ -18,6 +18,7 @@ from wagtail.models import Page
 
 from ..feeds.items import xml_safe
 from ..models import PostStatus, SocialPost
+from ..net import is_public_url
 from ..providers import channel_aliases
 
 FEED_STATUSES = (PostStatus.APPROVED, PostStatus.SCHEDULED)
@@ -64,7 +65,7 @@ def post_feed(request, channel: str) -> HttpResponse:
     )
     for post in posts:
         enclosures = []
-        if post.image_url:
+        if is_public_url(post.image_url):  # schedulers reading the feed fetch the enclosure
             enclosures.append(Enclosure(post.image_url, "0", "image/jpeg"))
         feed.add_item(
             title=xml_safe(post.page.title),

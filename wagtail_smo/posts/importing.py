@@ -31,6 +31,7 @@ from wagtail.models import Page, Site
 
 from ..core.networks import count_length, network_limit
 from ..models import OPEN_STATUSES, PostStatus, SocialPost
+from ..net import host_problem, is_public_url
 from ..providers import channel_aliases, channel_config, channel_network
 
 CSV_COLUMNS = ("channel", "datetime", "text", "link")
@@ -160,6 +161,26 @@ def _when(value: str) -> datetime.datetime | None:
     return when
 
 
+def image_url_problem(url: str) -> str | None:
+    """Why an imported image URL is refused (not public), or None: networks and webhooks fetch
+    it themselves, so an internal address would be fetched from inside someone's network."""
+    reason = host_problem(url)
+    if reason:
+        return (f"image URL {url!r} is on {reason}: only images on public addresses can be "
+                "imported (networks and webhooks fetch them)")
+    if not (_valid_url(url) and is_public_url(url)):
+        return f"bad image URL {url!r}"
+    return None
+
+
+def _valid_url(url: str) -> bool:
+    try:
+        _url(url)
+    except ValidationError:
+        return False
+    return True
+
+
 def validate_rows(rows: list[tuple[int, dict]]) -> ImportResult:
     """Check every row; collect every problem with its row number."""
     result = ImportResult()
@@ -191,12 +212,10 @@ def validate_rows(rows: list[tuple[int, dict]]) -> ImportResult:
                 problems.append(f"text is {length} characters, {network} allows {limit}")
         link, image_url = values.get("link", ""), values.get("image_url", "")
         page = None
-        for label, url in (("link", link), ("image URL", image_url)):
-            if url:
-                try:
-                    _url(url)
-                except ValidationError:
-                    problems.append(f"bad {label} {url!r}")
+        if link and not _valid_url(link):
+            problems.append(f"bad link {link!r}")
+        if image_url and (reason := image_url_problem(image_url)):
+            problems.append(reason)
         if not link:
             problems.append("missing link (a post belongs to a page of the site)")
         elif not any(p.startswith("bad link") for p in problems):

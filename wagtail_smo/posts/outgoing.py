@@ -10,6 +10,7 @@ from __future__ import annotations
 from ..conf import smo_settings
 from ..meta import resolve
 from ..meta.images import absolute_url
+from ..net import is_public_url
 from ..providers.base import OutgoingPost
 
 
@@ -19,7 +20,9 @@ def outgoing_post(post) -> OutgoingPost:
     image = None
     mime = "image/jpeg"
     alt = ""
-    image_url = getattr(post, "image_url", "") or (meta.image.url if meta and meta.image else "")
+    # An imported image URL leaves the site only when it is on a public address.
+    image_url = (post.image_url if is_public_url(post.image_url) else "") or (
+        meta.image.url if meta and meta.image else "")
     if post.image_id:
         rendition = post.image.get_rendition(smo_settings.IMAGE_FILTER)
         with rendition.file.open("rb") as handle:

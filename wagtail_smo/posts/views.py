@@ -7,9 +7,11 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import (
+    HttpRequest,
     HttpResponseForbidden,
     HttpResponseNotAllowed,
     HttpResponseNotFound,
+    HttpResponseRedirect,
     JsonResponse,
 )
 from django.shortcuts import get_object_or_404, redirect
@@ -17,6 +19,7 @@ from django.template.loader import select_template
 from django.urls import path, reverse
 from django.utils.dateparse import parse_datetime
 from django.utils.functional import cached_property
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
@@ -216,7 +219,25 @@ def action_view(request, pk, action):
         return HttpResponseForbidden(str(exc))
     except workflow.WorkflowError as exc:
         messages.error(request, str(exc))
-    return redirect(request.POST.get("next") or "wagtail_smo_posts:edit", post.pk)
+    if not request.POST.get("next"):
+        return redirect("wagtail_smo_posts:edit", post.pk)
+    return HttpResponseRedirect(safe_next_url(request, reverse("wagtail_smo_posts:list")))
+
+
+def safe_next_url(request: HttpRequest, fallback: str) -> str:
+    """The request's ``next`` if it leads to a path of this site, else ``fallback``.
+
+    Only a path ("/admin/...") or an absolute URL on this host (https only when the request is
+    https) passes: another site, ``//host``, ``javascript:`` and a bare word are refused. The
+    value is never reversed as a URL name (a bad one raised NoReverseMatch: a 500).
+    """
+    url = (request.POST.get("next") or request.GET.get("next") or "").strip()
+    if not url.startswith("/") and not url.lower().startswith(("http://", "https://")):
+        return fallback
+    if url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()},
+                                       require_https=request.is_secure()):
+        return url
+    return fallback
 
 
 def _parse_when(value: str):

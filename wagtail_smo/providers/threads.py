@@ -22,7 +22,7 @@ from .base import OutgoingPost, SendResult
 from .graph import GraphProvider
 
 
-def is_public_url(url: str) -> bool:
+def is_fetchable_url(url: str) -> bool:
     """Whether ``url`` is an absolute http(s) URL with a host (something Threads can fetch)."""
     parts = urlsplit(url or "")
     return parts.scheme in ("http", "https") and bool(parts.hostname)
@@ -67,7 +67,7 @@ class ThreadsProvider(GraphProvider):
     def upload_media(self, message: OutgoingPost, payload: dict) -> None:
         """Make the container an IMAGE one pointing at the image's public URL (Threads fetches
         it itself; the bytes cannot be sent)."""
-        if not is_public_url(message.image_url):
+        if not is_fetchable_url(message.image_url):
             if self.options.get("IGNORE_UNSUPPORTED_FEATURES"):
                 return  # sent as a text post, as for any feature a network cannot take
             raise self.error(

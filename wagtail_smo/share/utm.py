@@ -50,14 +50,14 @@ def build_utm_url(
     the URL win: an editor's hand-made link is never rewritten. Returns ``url`` unchanged when
     UTM tagging is switched off or ``url`` is empty.
     """
-    config = smo_settings.UTM
-    if not url or not config.get("ENABLED", True):
+    config = smo_settings.UTM  # merged over the defaults, and type-checked at start-up
+    if not url or not config["ENABLED"]:
         return url
     if medium == "social":
-        medium = config.get("MEDIUM") or "social"
+        medium = config["MEDIUM"]
     if campaign is None:
-        campaign = campaign_for(config.get("CAMPAIGN") or "", page=page, network=source)
-    source = (config.get("SOURCES") or {}).get(source, source)
+        campaign = campaign_for(config["CAMPAIGN"], page=page, network=source)
+    source = config["SOURCES"].get(source, source)
 
     scheme, netloc, path, query, fragment = urlsplit(url)
     present = {key for key, _value in parse_qsl(query, keep_blank_values=True)}
