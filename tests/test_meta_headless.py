@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import Group
+from wagtail.api import APIField
+from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.models import Page, PageViewRestriction
 
 from example_site.blog.models import BlogPage
+from wagtail_smo.api.fields import SocialMetaAPIField
+from wagtail_smo.models import SocialMetaMixin
 from tests.meta_parsing import fresh_caches, parse_head  # noqa: F401 (fixture)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_caches")]
@@ -64,6 +68,18 @@ def test_api_listing_can_ask_for_the_field(client, demo_content):
     by_slug = {item["meta"]["slug"]: item["social_meta"] for item in items}
     assert by_slug["only-a-body-image"]["sources"]["image"] == "body image: body"
     assert by_slug["inherits-section-image"]["sources"]["image"] == "inherited from Blog"
+
+
+def test_api_fields_composed_in_a_class_body_keep_the_social_meta_field():
+    # docs/headless.md: a model adds its own fields to the mixin's list in its class body, which
+    # runs before the API part plugs its serializer into the mixin at start-up.
+    class ComposedPage:
+        api_fields = SocialMetaMixin.api_fields + [APIField("intro")]
+
+    assert PagesAPIViewSet.get_body_fields_names(ComposedPage)[-2:] == ["social_meta", "intro"]
+    overrides = PagesAPIViewSet.get_field_serializer_overrides(ComposedPage)
+    assert isinstance(overrides["social_meta"], SocialMetaAPIField)
+    assert "intro" not in overrides
 
 
 def test_endpoint_unknown_path_is_a_json_404(client, demo_content):
