@@ -9,9 +9,9 @@ from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.models import Page, PageViewRestriction
 
 from example_site.blog.models import BlogPage
+from tests.meta_parsing import fresh_caches, parse_head  # noqa: F401 (fixture)
 from wagtail_smo.api.fields import SocialMetaAPIField
 from wagtail_smo.models import SocialMetaMixin
-from tests.meta_parsing import fresh_caches, parse_head  # noqa: F401 (fixture)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_caches")]
 
