@@ -13,7 +13,7 @@ EDITOR_MEDIA = forms.Media(
 )
 
 
-class _Counted:
+class _Counted(forms.Widget):
     """Writes the limits of ``kind`` (a key of ``COUNTER_LIMITS``) into ``data-smo-limits``."""
 
     def __init__(self, kind: str, attrs: dict | None = None) -> None:
@@ -21,7 +21,7 @@ class _Counted:
         attrs = {**(attrs or {}), "data-smo-limits": json.dumps(COUNTER_LIMITS[kind])}
         super().__init__(attrs)
 
-    def __deepcopy__(self, memo):
+    def __deepcopy__(self, memo: dict) -> _Counted:
         # Django deep-copies widgets per form; keep ``kind`` along with the attrs.
         copy = super().__deepcopy__(memo)
         copy.kind = self.kind

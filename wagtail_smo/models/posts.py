@@ -92,7 +92,7 @@ class SocialPost(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["page", "channel"],
-                condition=models.Q(status__in=[s.value for s in OPEN_STATUSES]),
+                condition=models.Q(status__in=list(OPEN_STATUSES)),
                 name="wagtail_smo_one_open_post_per_page_channel",
             ),
         ]

@@ -76,12 +76,13 @@ def share_links(
         if network is None:
             logger.warning("wagtail-smo: unknown share network %r left out", key)
             continue
-        links.append(_link(network, meta, page))
+        links.append(_link(network, meta, meta.url, page))
     return links
 
 
-def _link(network: Network, meta: SocialMeta, page: Page) -> ShareLink:
-    url = build_utm_url(meta.url, network.key, page=page) if network.utm else meta.url
+def _link(network: Network, meta: SocialMeta, url: str, page: Page) -> ShareLink:
+    """The share link of ``network`` for the page at ``url`` (tagged with UTM when it wants)."""
+    url = build_utm_url(url, network.key, page=page) if network.utm else url
     return ShareLink(
         network=network.key,
         label=str(network.label),
