@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from django.apps import apps
+from collections.abc import Sequence
+from typing import Any
+
+from django.apps import AppConfig, apps
 from django.core import checks
 from wagtail.models import Page
 
 from ..conf import smo_settings
 
 
-def check_feed_settings(app_configs, **kwargs) -> list[checks.CheckMessage]:
+def check_feed_settings(
+    app_configs: Sequence[AppConfig] | None, **kwargs: Any
+) -> list[checks.CheckMessage]:
     """Unknown keys and page types that are not page models would break every feed."""
     from ..conf import DEFAULTS
 

@@ -83,7 +83,7 @@ def item_arguments(entry: FeedItem) -> dict:
     }
 
 
-def _add_media(handler, item: dict) -> None:
+def _add_media(handler: SimplerXMLGenerator, item: dict) -> None:
     image = item["image"]
     if image is None:
         return
@@ -218,7 +218,7 @@ def language_tag(locale: str) -> str:
     return locale.replace("_", "-")
 
 
-def _dumps(value) -> str:
+def _dumps(value: Any) -> str:
     # ensure_ascii=False keeps feeds readable; "</" is escaped so a feed embedded in HTML is safe.
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
 

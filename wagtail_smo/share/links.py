@@ -6,6 +6,7 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.http import HttpRequest
 from wagtail.models import Page, Site
 
 from ..conf import smo_settings
@@ -56,7 +57,7 @@ def share_links(
     page: Page,
     networks: str | Iterable[str] | None = None,
     *,
-    request=None,
+    request: HttpRequest | None = None,
     meta: SocialMeta | None = None,
 ) -> list[ShareLink]:
     """Share links of ``page`` for ``networks`` (default: the site's list), in that order.
