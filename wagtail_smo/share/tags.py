@@ -1,4 +1,4 @@
-"""Implementations of the share, follow, subscribe and read-next template tags.
+"""Implementations of the share, follow and read-next template tags (subscribe: ``feeds.tags``).
 
 They are registered in ``wagtail_smo.templatetags.wagtail_smo_tags``; every argument is
 documented in ``docs/share.md``.
