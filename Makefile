@@ -42,6 +42,8 @@ test: $(BIN)/.installed tests/node_modules/.installed
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 bench: $(BIN)/.installed
 	$(BIN)/pip install --quiet -e ".[$(EXTRAS),bench]"

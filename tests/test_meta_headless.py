@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import Group
+from wagtail.api import APIField
+from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.models import Page, PageViewRestriction
 
 from example_site.blog.models import BlogPage
 from tests.meta_parsing import fresh_caches, parse_head  # noqa: F401 (fixture)
+from wagtail_smo.api.fields import SocialMetaAPIField
+from wagtail_smo.models import SocialMetaMixin
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_caches")]
 
@@ -67,6 +71,18 @@ def test_api_listing_can_ask_for_the_field(client, demo_content):
     blog = Page.objects.get(slug="blog")
     assert by_slug["inherits-section-image"]["sources"]["image"] == {
         "kind": "ancestor_image", "field": "social_image", "detail": "", "page_id": blog.pk}
+
+
+def test_api_fields_composed_in_a_class_body_keep_the_social_meta_field():
+    # docs/headless.md: a model adds its own fields to the mixin's list in its class body, which
+    # runs before the API part plugs its serializer into the mixin at start-up.
+    class ComposedPage:
+        api_fields = SocialMetaMixin.api_fields + [APIField("intro")]
+
+    assert PagesAPIViewSet.get_body_fields_names(ComposedPage)[-2:] == ["social_meta", "intro"]
+    overrides = PagesAPIViewSet.get_field_serializer_overrides(ComposedPage)
+    assert isinstance(overrides["social_meta"], SocialMetaAPIField)
+    assert "intro" not in overrides
 
 
 def test_endpoint_unknown_path_is_a_json_404(client, demo_content):

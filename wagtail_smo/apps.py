@@ -25,3 +25,16 @@ class WagtailSmoConfig(AppConfig):
         from .feeds.changes import connect_signals as connect_feed_signals
 
         connect_feed_signals()  # feeds: Last-Modified stamp, frontend-cache purge, WebSub ping
+        self.extend_pages()
+
+    @staticmethod
+    def extend_pages() -> None:
+        """Plug the API field and the preview mode into the page mixin (models import neither)."""
+        from .api.fields import SocialMetaAPIField
+        from .editor.preview import SOCIAL_PREVIEW_LABEL, SOCIAL_PREVIEW_MODE, render_social_cards
+        from .models.mixin import page_extensions
+
+        page_extensions.add_api_serializer("social_meta", SocialMetaAPIField())
+        page_extensions.add_preview_mode(
+            SOCIAL_PREVIEW_MODE, SOCIAL_PREVIEW_LABEL, render_social_cards
+        )

@@ -1,6 +1,7 @@
 """Admin registration of wagtail-smo: declarative, the implementations live in each area."""
 
 from wagtail import hooks
+from wagtail.log_actions import LogActionRegistry
 from wagtail.snippets.models import register_snippet
 
 # --- posts: social posts viewset, channels, calendar, bulk actions, dashboard, history ---
@@ -18,11 +19,13 @@ hooks.register("register_admin_menu_item", posts_admin.calendar_menu_item)
 
 
 @hooks.register("register_admin_viewset")
-def register_channel_viewset():
+def register_channel_viewset() -> SocialChannelViewSet:
+    """The admin views of the per-site channel settings."""
     return SocialChannelViewSet()
 
 
 @hooks.register("register_log_actions")
-def register_post_log_actions(actions):
+def register_post_log_actions(actions: LogActionRegistry) -> None:
+    """The post workflow's log actions, so that the history shows them in words."""
     for action, (label, message) in POST_LOG_ACTIONS.items():
         actions.register_action(action, label, message)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from rest_framework.fields import Field
+from wagtail.models import Page
 
 
 class SocialMetaAPIField(Field):
@@ -15,7 +16,7 @@ class SocialMetaAPIField(Field):
         kwargs["read_only"] = True
         super().__init__(**kwargs)
 
-    def to_representation(self, page) -> dict[str, Any]:
+    def to_representation(self, page: Page) -> dict[str, Any]:
         """The page's meta as JSON data (the same values as its HTML tags)."""
         from ..meta import resolve_for_request
         from ..meta.serialize import meta_as_dict

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TextIO
+from typing import Protocol, TextIO
 
 COLUMNS = ("level", "code", "page_id", "page_title", "url", "message", "fix", "edit_url")
 
@@ -87,4 +88,16 @@ class JsonWriter:
         self.out.write("\n]\n")
 
 
-WRITERS = {"table": TableWriter, "csv": CsvWriter, "json": JsonWriter}
+class ReportWriter(Protocol):
+    """What every writer does: start, one row per finding, finish with the summary line."""
+
+    def start(self) -> None: ...
+
+    def row(self, row: Row) -> None: ...
+
+    def finish(self, summary: str) -> None: ...
+
+
+WRITERS: dict[str, Callable[[TextIO], ReportWriter]] = {
+    "table": TableWriter, "csv": CsvWriter, "json": JsonWriter,
+}

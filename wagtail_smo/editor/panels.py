@@ -13,6 +13,10 @@ or add ``SocialTab()`` to your own ``TabbedInterface``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import (
     FieldPanel,
@@ -37,7 +41,7 @@ class SocialChecksPanel(Panel):
     class BoundPanel(Panel.BoundPanel):
         template_name = "wagtail_smo/editor/checks_panel.html"
 
-        def get_context_data(self, parent_context=None):
+        def get_context_data(self, parent_context: Mapping[str, Any] | None = None) -> dict:
             """Findings and value sources of the edited page (None before its first save)."""
             context = super().get_context_data(parent_context)
             page = self.instance
@@ -52,7 +56,7 @@ class SocialChecksPanel(Panel):
             return context
 
         @property
-        def media(self):
+        def media(self) -> forms.Media:
             """The panel's styles."""
             return EDITOR_MEDIA
 
@@ -86,13 +90,15 @@ def social_panels() -> list[Panel]:
 class SocialTab(ObjectList):
     """An ``ObjectList`` headed "Social" holding ``social_panels()`` unless given children."""
 
-    def __init__(self, children=(), *args, **kwargs) -> None:
+    def __init__(self, children: Iterable[Panel] = (), *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("heading", _("Social"))
         super().__init__(list(children) or social_panels(), *args, **kwargs)
 
 
-def social_edit_handler(content_panels, promote_panels=None, settings_panels=None,
-                        **kwargs) -> TabbedInterface:
+def social_edit_handler(
+    content_panels: list[Panel], promote_panels: list[Panel] | None = None,
+    settings_panels: list[Panel] | None = None, **kwargs: Any,
+) -> TabbedInterface:
     """Wagtail's usual Content / Promote / Settings tabs with the Social tab before Settings."""
     from wagtail.models import Page
 

@@ -1,44 +1,33 @@
-"""The "Social cards" preview mode: every network's link card, drawn from the resolver."""
+"""The "Social cards" preview mode: every network's link card, drawn from the resolver.
+
+``WagtailSmoConfig.ready()`` registers the mode with the page mixin (``models.mixin``), which
+cannot import the editor; ``SocialPreviewMixin`` is importable from here as documented.
+"""
 
 from __future__ import annotations
 
-from django.db import models
+from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
+from wagtail.models import Page
 
-#: Name of the preview mode (``?mode=`` in Wagtail's preview URLs).
+from ..audit import audit_page
+from ..meta import ResolveContext
+from ..models.mixin import SocialPreviewMixin
+from .cards import build_cards, source_lines
+
+__all__ = [
+    "SOCIAL_PREVIEW_LABEL", "SOCIAL_PREVIEW_MODE", "SocialPreviewMixin", "render_social_cards",
+]
+
+#: Name of the preview mode (``?mode=`` in Wagtail's preview URLs) and its label in the menu.
 SOCIAL_PREVIEW_MODE = "smo-social-cards"
+SOCIAL_PREVIEW_LABEL = _("Social cards")
 TEMPLATE = "wagtail_smo/preview/social_cards.html"
 
 
-class SocialPreviewMixin(models.Model):
-    """Adds the "Social cards" mode to Wagtail's live preview of a page.
-
-    Abstract and field-free, so that migrations never name it. ``SocialMetaMixin`` includes it.
-    """
-
-    class Meta:
-        abstract = True
-
-    @property
-    def preview_modes(self):
-        """The page's own preview modes, then "Social cards"."""
-        return [*super().preview_modes, (SOCIAL_PREVIEW_MODE, _("Social cards"))]
-
-    def serve_preview(self, request, mode_name):
-        """Render the social cards for our mode; every other mode is the page's own."""
-        if mode_name != SOCIAL_PREVIEW_MODE:
-            return super().serve_preview(request, mode_name)
-        return render_social_cards(self, request)
-
-
-def render_social_cards(page, request) -> TemplateResponse:
+def render_social_cards(page: Page, request: HttpRequest) -> TemplateResponse:
     """The social cards of ``page`` (usually the unsaved preview object) with checks and sources."""
-    # Imported here: models import this module, and the audit imports models.
-    from ..audit import audit_page
-    from ..meta import ResolveContext
-    from .cards import build_cards, source_lines
-
     # A context of its own, and never the meta cache: the preview shows the unsaved page.
     result = audit_page(page, resolve_context=ResolveContext())
     site = page.get_site() if page.path else None

@@ -13,7 +13,7 @@ EDITOR_MEDIA = forms.Media(
 )
 
 
-class _Counted:
+class _Counted(forms.Widget):
     """Writes the limits of ``kind`` ("title", "description", "alt") into ``data-smo-limits``.
 
     Read from the registry when the widget renders (not when the panel is defined), so that the
@@ -24,12 +24,12 @@ class _Counted:
         self.kind = kind
         super().__init__(attrs)
 
-    def get_context(self, name, value, attrs):
+    def get_context(self, name: str, value: object, attrs: dict | None) -> dict:
         """The widget's context with the counter's limits as ``data-smo-limits``."""
         attrs = {**(attrs or {}), "data-smo-limits": json.dumps(counter_limits(self.kind))}
         return super().get_context(name, value, attrs)
 
-    def __deepcopy__(self, memo):
+    def __deepcopy__(self, memo: dict) -> _Counted:
         # Django deep-copies widgets per form; keep ``kind`` along with the attrs.
         copy = super().__deepcopy__(memo)
         copy.kind = self.kind

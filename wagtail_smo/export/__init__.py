@@ -6,9 +6,7 @@ go through the same builder as the live feeds, so a static file equals the serve
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Iterable
-from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime
 from typing import TextIO
@@ -54,12 +52,6 @@ def select_pages(
     return queryset
 
 
-#: Objects already frozen when this module was imported: Python 3.12 starts with a few hundred in
-#: the permanent generation, which is not a caller's freeze. (``gc.unfreeze()`` at the end of an
-#: export thaws those too: harmless, they are only tracked again.)
-_FROZEN_AT_IMPORT = gc.get_freeze_count()
-
-
 def export(
     out: TextIO,
     fmt: str,
@@ -76,27 +68,7 @@ def export(
     ``limit`` of None means the feed limit for feed formats and no limit otherwise; 0 means no
     limit. ``progress`` is called once per page written (e.g. a progress bar's ``update``).
     """
-    with startup_objects_frozen():
-        return _export(out, fmt, site, section, pages, limit, options, progress)
-
-
-@contextmanager
-def startup_objects_frozen():
-    """Keep the objects already alive (Django, Wagtail, their apps) out of full GC passes.
-
-    An export allocates and frees a chunk of model instances after another; each full collection
-    then walks every object of the loaded process (a quarter of an export's CPU time, measured).
-    ``gc.freeze()`` moves those to the permanent generation until the export ends. Left alone
-    when the process froze objects itself (a pre-forking server): that is its business.
-    """
-    if gc.get_freeze_count() > _FROZEN_AT_IMPORT:
-        yield
-        return
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
+    return _export(out, fmt, site, section, pages, limit, options, progress)
 
 
 def _export(out, fmt, site, section, pages, limit, options, progress) -> int | None:

@@ -3,7 +3,7 @@
 Public interface used by other parts of wagtail-smo:
 
 - ``feed_links_for(page, request=None)`` -> list of ``FeedLink`` (title, url, mime_type, kind,
-  scope), used by ``{% feed_links %}`` and by share's subscribe links;
+  scope), used by ``{% feed_links %}`` and ``{% subscribe_links %}`` (both in ``feeds.tags``);
 - ``visible_pages(queryset)``: the pages the public may see (live, no view restriction, not
   excluded from feeds), reused by exports.
 """

@@ -10,10 +10,12 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from typing import IO, Any
 
 from django.utils import feedgenerator
 from django.utils.feedgenerator import Enclosure, rfc3339_date
 from django.utils.html import escape
+from django.utils.xmlutils import SimplerXMLGenerator
 
 from .items import FeedItem, xml_safe
 
@@ -22,17 +24,21 @@ CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 
 
-class StreamingFeedMixin:
-    """Write ``entries`` (``FeedItem``s) one at a time; extra root values: ``latest``, ``hub``."""
+class StreamingFeedMixin(feedgenerator.SyndicationFeed):
+    """Write ``entries`` (``FeedItem``s) one at a time; extra root values: ``latest``, ``hub``.
+
+    Put it before one of Django's feed classes, e.g. ``class RssFeed(StreamingFeedMixin,
+    Rss201rev2Feed)``.
+    """
 
     def __init__(
         self,
-        *args,
+        *args: Any,
         entries: Iterable[FeedItem] = (),
         latest: datetime | None = None,
         hub: str = "",
-        **kwargs,
-    ):
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.entries = entries
         self.latest = latest
@@ -42,10 +48,10 @@ class StreamingFeedMixin:
         """The feed's last change, known before the items are written (never "now")."""
         return self.latest or datetime(2000, 1, 1, tzinfo=UTC)
 
-    def write_items(self, handler) -> None:
+    def write_items(self, handler: SimplerXMLGenerator) -> None:
         """Write each entry as soon as it is read; only one item is held at a time."""
         for entry in self.entries:
-            self.items = []
+            self.items: list[dict] = []
             self.add_item(**item_arguments(entry))
             super().write_items(handler)
         self.items = []
@@ -77,7 +83,7 @@ def item_arguments(entry: FeedItem) -> dict:
     }
 
 
-def _add_media(handler, item: dict) -> None:
+def _add_media(handler: SimplerXMLGenerator, item: dict) -> None:
     image = item["image"]
     if image is None:
         return
@@ -111,13 +117,13 @@ class RssFeed(StreamingFeedMixin, feedgenerator.Rss201rev2Feed):
         attrs["xmlns:content"] = CONTENT_NS
         return attrs
 
-    def add_root_elements(self, handler) -> None:
+    def add_root_elements(self, handler: SimplerXMLGenerator) -> None:
         """Django's channel elements plus the WebSub hub link."""
         super().add_root_elements(handler)
         if self.hub:
             handler.addQuickElement("atom:link", None, {"rel": "hub", "href": self.hub})
 
-    def add_item_elements(self, handler, item) -> None:
+    def add_item_elements(self, handler: SimplerXMLGenerator, item: dict) -> None:
         """Django's item elements plus full content and Media RSS."""
         super().add_item_elements(handler, item)
         if item["content_html"]:
@@ -134,13 +140,13 @@ class AtomFeed(StreamingFeedMixin, feedgenerator.Atom1Feed):
         attrs["xmlns:media"] = MEDIA_NS
         return attrs
 
-    def add_root_elements(self, handler) -> None:
+    def add_root_elements(self, handler: SimplerXMLGenerator) -> None:
         """Django's feed elements plus the WebSub hub link."""
         super().add_root_elements(handler)
         if self.hub:
             handler.addQuickElement("link", "", {"rel": "hub", "href": self.hub})
 
-    def add_item_elements(self, handler, item) -> None:
+    def add_item_elements(self, handler: SimplerXMLGenerator, item: dict) -> None:
         """Django's entry elements plus full content and Media RSS."""
         super().add_item_elements(handler, item)
         if item["content_html"]:
@@ -153,7 +159,7 @@ class JsonFeed(StreamingFeedMixin, feedgenerator.SyndicationFeed):
 
     content_type = "application/feed+json; charset=utf-8"
 
-    def write(self, outfile, encoding) -> None:
+    def write(self, outfile: IO[str], encoding: str) -> None:
         """Write the feed object, its items array filled as entries are read."""
         feed = self.feed
         head = {
@@ -176,7 +182,7 @@ class JsonFeed(StreamingFeedMixin, feedgenerator.SyndicationFeed):
 def json_item(entry: FeedItem) -> dict:
     """One JSON Feed item; ``content_text`` carries the summary unless full content is on."""
     meta = entry.meta
-    item = {
+    item: dict[str, Any] = {
         "id": entry.guid,
         "url": entry.link,
         "title": meta.title,
@@ -188,7 +194,7 @@ def json_item(entry: FeedItem) -> dict:
         item["content_text"] = meta.description
     if meta.image is not None:
         item["image"] = meta.image.url
-        attachment = {"url": meta.image.url, "mime_type": meta.image.mime_type}
+        attachment: dict[str, Any] = {"url": meta.image.url, "mime_type": meta.image.mime_type}
         if entry.image_length:
             attachment["size_in_bytes"] = entry.image_length
         if meta.image.alt:
@@ -212,7 +218,7 @@ def language_tag(locale: str) -> str:
     return locale.replace("_", "-")
 
 
-def _dumps(value) -> str:
+def _dumps(value: Any) -> str:
     # ensure_ascii=False keeps feeds readable; "</" is escaped so a feed embedded in HTML is safe.
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
 

@@ -10,8 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Max
+from django.db.models import Max, QuerySet
+from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
+from django.utils.feedgenerator import SyndicationFeed
 from wagtail.models import Page, Site
 
 from ..conf import smo_settings
@@ -66,11 +68,11 @@ def build_feed(
     section: Page | None,
     kind: str,
     *,
-    pages=None,
-    request=None,
+    pages: QuerySet | None = None,
+    request: HttpRequest | None = None,
     limit: int | None = None,
     utm: bool | None = None,
-):
+) -> SyndicationFeed:
     """A streaming feed object (``write(outfile, "utf-8")``) of a site or one of its sections.
 
     ``pages`` (a queryset of base pages) replaces the default items, for export filters; ``limit``
@@ -114,12 +116,12 @@ def build_feed(
     )
 
 
-def _latest(queryset) -> datetime | None:
+def _latest(queryset: QuerySet) -> datetime | None:
     """The newest publish date among the feed's pages (one query): Last-Modified, lastBuildDate."""
     return aware(queryset.order_by().aggregate(latest=Max("last_published_at"))["latest"])
 
 
-def feed_links_for(page: Page, request=None) -> list[FeedLink]:
+def feed_links_for(page: Page, request: HttpRequest | None = None) -> list[FeedLink]:
     """Autodiscovery links of ``page``: its section's feeds (when it has one), then the site's."""
     site = page.get_site()
     if site is None:

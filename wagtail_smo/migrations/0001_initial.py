@@ -3,8 +3,8 @@
 import django.db.models.deletion
 import django.utils.timezone
 import wagtail.fields
+import wagtail_smo.models.site_settings
 import wagtail_smo.posts.message_templates
-import wagtail_smo.share.networks
 from django.conf import settings
 from django.db import migrations, models
 
@@ -34,7 +34,7 @@ class Migration(migrations.Migration):
                 ('facebook_app_id', models.CharField(blank=True, max_length=50, verbose_name='Facebook app id')),
                 ('organisation_name', models.CharField(blank=True, help_text='Publisher in JSON-LD. Defaults to the site name.', max_length=255, verbose_name='organisation name')),
                 ('locale', models.CharField(blank=True, help_text="og:locale such as en_GB. Defaults to the page's locale.", max_length=20, verbose_name='locale')),
-                ('share_networks', wagtail.fields.StreamField([('network', 0)], blank=True, block_lookup={0: ('wagtail.blocks.ChoiceBlock', [], {'choices': wagtail_smo.share.networks.network_choices, 'label': 'network'})}, help_text="Networks of the share buttons, in this order. Leave empty for the default list (WAGTAIL_SMO['SHARE_NETWORKS']). A template can still pass its own list.", verbose_name='share buttons')),
+                ('share_networks', wagtail.fields.StreamField([('network', 0)], blank=True, block_lookup={0: ('wagtail.blocks.ChoiceBlock', [], {'choices': wagtail_smo.models.site_settings.share_network_choices, 'label': 'network'})}, help_text="Networks of the share buttons, in this order. Leave empty for the default list (WAGTAIL_SMO['SHARE_NETWORKS']). A template can still pass its own list.", verbose_name='share buttons')),
                 ('default_image', models.ForeignKey(blank=True, help_text='Used when a page and its sections have no image.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='wagtailimages.image', verbose_name='default image')),
                 ('organisation_logo', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='wagtailimages.image', verbose_name='organisation logo')),
                 ('site', models.OneToOneField(editable=False, on_delete=django.db.models.deletion.CASCADE, to='wagtailcore.site')),

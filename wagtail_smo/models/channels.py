@@ -7,9 +7,12 @@ whether its drafts need approval.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from wagtail.models import Site
 
 from ..core.networks import default_template
 from ..core.text import PLACEHOLDERS, validate_template
@@ -20,7 +23,7 @@ TEMPLATE_HELP = _("Empty: the network's default template. Placeholders: ") + ", 
 
 
 class SocialChannelQuerySet(models.QuerySet):
-    def enabled_for_site(self, site):
+    def enabled_for_site(self, site: Site) -> SocialChannelQuerySet:
         """Enabled channels of ``site`` that are still configured in settings."""
         from ..providers import channel_aliases
 
@@ -110,6 +113,6 @@ class SocialChannel(models.Model):
         """This channel's template, or its network's default."""
         return self.message_template or default_template(self.network)
 
-    def hashtag_sources(self, page_tags) -> list[str]:
+    def hashtag_sources(self, page_tags: Iterable[str]) -> list[str]:
         """Fixed hashtags first, then the page's tags."""
         return self.fixed_hashtags.split() + list(page_tags)

@@ -1,15 +1,95 @@
-"""The page mixin: one line on a page model gives it per-page social overrides."""
+"""The page mixin: one line on a page model gives it per-page social overrides.
+
+Models hold data and import only the leaf modules (``conf``, ``exceptions``, ``core``; see the
+module map in ``docs/development.md``). Yet a page with the mixin also gets behaviour from parts
+above models: the ``social_meta`` field of Wagtail's API v2 (``wagtail_smo.api``) and the "Social
+cards" preview mode (``wagtail_smo.editor``), both of which resolve the page's meta. So the mixin
+declares the extension points and those parts plug into them when the app starts
+(``WagtailSmoConfig.ready()``), the way Wagtail's hooks work:
+
+- ``api_fields`` holds a ``PluggedAPIField("social_meta")`` from the start, so a model can still
+  write ``api_fields = SocialMetaMixin.api_fields + [...]`` in its class body; the field's
+  serializer is the one registered under its name with ``page_extensions.add_api_serializer()``;
+- ``SocialPreviewMixin`` (included in the mixin) offers every mode registered with
+  ``page_extensions.add_preview_mode()`` after the page's own, and serves it with the registered
+  function.
+
+Before ``ready()`` (a script that imports models without ``django.setup()``) the page simply has
+no extra preview modes and the API field no serializer.
+"""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Callable
+from typing import Any, ClassVar
 
 from django.db import models
+from django.http import HttpRequest, HttpResponse
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from wagtail.api import APIField
 
-from ..api.fields import SocialMetaAPIField
-from ..editor.preview import SocialPreviewMixin
+#: Renders a preview mode: ``render(page, request) -> HttpResponse``.
+PreviewRenderer = Callable[[Any, HttpRequest], HttpResponse]
+
+
+class PageExtensions:
+    """What the upper parts add to pages with the mixin: API serializers and preview modes."""
+
+    def __init__(self) -> None:
+        self.api_serializers: dict[str, Any] = {}
+        self.preview_modes: dict[str, tuple[str | Promise, PreviewRenderer]] = {}
+
+    def add_api_serializer(self, name: str, serializer: Any) -> None:
+        """Serve the API field ``name`` with ``serializer`` (a Django REST framework field)."""
+        self.api_serializers[name] = serializer
+
+    def add_preview_mode(self, name: str, label: str | Promise, render: PreviewRenderer) -> None:
+        """Offer the preview mode ``name`` (shown as ``label``), rendered by ``render``."""
+        self.preview_modes[name] = (label, render)
+
+
+#: The one set of extensions, filled by ``WagtailSmoConfig.ready()``.
+page_extensions = PageExtensions()
+
+
+class PluggedAPIField(APIField):
+    """An API v2 field whose serializer is registered at start-up under its name.
+
+    Wagtail reads ``serializer`` when it builds a response, long after the model class exists.
+    """
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.writable = False
+
+    @property
+    def serializer(self) -> Any:
+        """The serializer registered for this field's name (None before start-up)."""
+        return page_extensions.api_serializers.get(self.name)
+
+
+class SocialPreviewMixin(models.Model):
+    """Adds the registered preview modes ("Social cards") to Wagtail's live preview of a page.
+
+    Abstract and field-free, so that migrations never name it. ``SocialMetaMixin`` includes it.
+    """
+
+    class Meta:
+        abstract = True
+
+    @property
+    def preview_modes(self) -> list[tuple[str, Any]]:
+        """The page's own preview modes, then the registered ones."""
+        extra = [(name, label) for name, (label, _render) in page_extensions.preview_modes.items()]
+        return [*super().preview_modes, *extra]
+
+    def serve_preview(self, request: HttpRequest, mode_name: str) -> HttpResponse:
+        """Render a registered mode with its function; every other mode is the page's own."""
+        registered = page_extensions.preview_modes.get(mode_name)
+        if registered is None:
+            return super().serve_preview(request, mode_name)
+        return registered[1](self, request)
 
 
 class SocialMetaMixin(SocialPreviewMixin, models.Model):
@@ -95,7 +175,7 @@ class SocialMetaMixin(SocialPreviewMixin, models.Model):
     smo_schema_type: ClassVar[str | None] = None
 
     #: Wagtail API v2: the resolved social meta of the page as the ``social_meta`` field.
-    api_fields: ClassVar[list] = [APIField("social_meta", serializer=SocialMetaAPIField())]
+    api_fields: ClassVar[list] = [PluggedAPIField("social_meta")]
 
     class Meta:
         abstract = True

@@ -63,7 +63,7 @@ class SocialPost(models.Model):
     remote_id = models.CharField(_("remote id"), max_length=255, blank=True)
     remote_url = models.URLField(_("remote URL"), max_length=2000, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
-    #: Id of the delivery attempt that holds the post while it is sending (see tasks.py).
+    #: Id of the delivery attempt that holds the post while it is sending (see delivery.py).
     attempt_id = models.CharField(max_length=64, blank=True, editable=False)
     #: Stable per post (a Bluesky TID): the idempotency key, rkey or guid sent on every attempt,
     #: so a retry the network already received is dropped by the network (see delivery.py).
@@ -92,7 +92,7 @@ class SocialPost(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["page", "channel"],
-                condition=models.Q(status__in=[s.value for s in OPEN_STATUSES]),
+                condition=models.Q(status__in=list(OPEN_STATUSES)),
                 name="wagtail_smo_one_open_post_per_page_channel",
             ),
         ]

@@ -11,6 +11,15 @@ from wagtail.fields import StreamField
 from ..share.networks import network_choices
 
 
+def share_network_choices() -> list[tuple[str, str]]:
+    """Choices of the share-buttons setting: every share network, read when a form is built.
+
+    Defined here so that the migration names a path that stays put wherever the list of networks
+    lives (it moves below models, to ``core``, with the network registry).
+    """
+    return network_choices()
+
+
 class ProfileLinkBlock(blocks.StructBlock):
     """A profile of the site on a network: rendered as ``rel="me"`` and follow links."""
 
@@ -86,7 +95,7 @@ class SocialMediaSettings(BaseSiteSetting):
         help_text=_("og:locale such as en_GB. Defaults to the page's locale."),
     )
     share_networks = StreamField(
-        [("network", blocks.ChoiceBlock(choices=network_choices, label=_("network")))],
+        [("network", blocks.ChoiceBlock(choices=share_network_choices, label=_("network")))],
         blank=True,
         verbose_name=_("share buttons"),
         help_text=_(

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import datetime, timedelta
+from typing import Any
 
 from django import forms
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db.models import Count
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext_lazy
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import Panel
 from wagtail.admin.ui.components import Component
 from wagtail.admin.widgets import Button
+from wagtail.models import Page
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 
 from ..models import PostStatus, SocialPost
@@ -24,18 +30,24 @@ class _PostBulkAction(SnippetBulkAction):
     models = [SocialPost]
     permission = "approve"
     #: "%(count)d posts ...", singular and plural, interpolated with the number of posts changed.
-    success_message = None
+    success_message: str = ""
 
-    def check_perm(self, obj):
+    def check_perm(self, obj: SocialPost) -> bool:
+        """Whether the user may take this action (on any post: the permission is model-wide)."""
         return workflow.can(self.request.user, self.permission)
 
     @staticmethod
-    def apply(post: SocialPost, user, index: int, **context) -> None:
+    def apply(post: SocialPost, user: AbstractBaseUser, index: int, **context: Any) -> None:
         """Take the action on one post; ``index`` counts the posts already done."""
         raise NotImplementedError
 
     @classmethod
-    def execute_action(cls, objects, user=None, self=None, **context):
+    def execute_action(
+        cls, objects: Iterable[SocialPost], user: AbstractBaseUser | None = None,
+        self: _PostBulkAction | None = None, **context: Any,
+    ) -> tuple[int, int]:
+        """Apply the action to each post the workflow allows; (posts done, 0 child objects)."""
+        assert self is not None  # Wagtail passes the bound action
         done = 0
         for post in objects:
             try:
@@ -45,7 +57,8 @@ class _PostBulkAction(SnippetBulkAction):
                 continue  # already sent, cancelled...: left as it is and not counted
         return done, 0
 
-    def get_success_message(self, num_parent_objects, num_child_objects):
+    def get_success_message(self, num_parent_objects: int, num_child_objects: int) -> str:
+        """"%(count)d posts ..." with the number of posts changed."""
         return self.success_message % {"count": num_parent_objects}
 
 
@@ -61,7 +74,8 @@ class ApproveBulkAction(_PostBulkAction):
                                     "count")
 
     @staticmethod
-    def apply(post, user, index, **context):
+    def apply(post: SocialPost, user: AbstractBaseUser, index: int, **context: Any) -> None:
+        """Approve the post."""
         workflow.approve(post, user)
 
 
@@ -78,7 +92,8 @@ class ScheduleForm(forms.Form):
         help_text=gettext_lazy("0 sends them all at the same time."),
     )
 
-    def clean_start(self):
+    def clean_start(self) -> datetime:
+        """A start time the workflow accepts (in the future)."""
         start = self.cleaned_data["start"]
         try:
             workflow.validate_schedule_time(start)
@@ -99,7 +114,8 @@ class ScheduleBulkAction(_PostBulkAction):
     success_message = ngettext_lazy("%(count)d post scheduled.", "%(count)d posts scheduled.",
                                     "count")
 
-    def get_execution_context(self):
+    def get_execution_context(self) -> dict[str, Any]:
+        """Wagtail's context plus the form's start time and interval."""
         return {
             **super().get_execution_context(),
             "start": self.cleaned_form.cleaned_data["start"],
@@ -107,7 +123,12 @@ class ScheduleBulkAction(_PostBulkAction):
         }
 
     @staticmethod
-    def apply(post, user, index, start=None, interval=0, **context):
+    def apply(
+        post: SocialPost, user: AbstractBaseUser, index: int, start: datetime | None = None,
+        interval: int = 0, **context: Any,
+    ) -> None:
+        """Schedule the post ``interval`` minutes after the previous one, from ``start``."""
+        assert start is not None  # get_execution_context always gives it
         # Spaced by the posts actually scheduled, so a skipped (sent, cancelled) post leaves no gap.
         workflow.schedule(post, start + timedelta(minutes=interval * index), user)
 
@@ -119,10 +140,11 @@ class SocialPostsDashboardPanel(Component):
     order = 150
     template_name = "wagtail_smo/posts/dashboard_panel.html"
 
-    def __init__(self, user):
+    def __init__(self, user: AbstractBaseUser) -> None:
         self.user = user
 
-    def get_context_data(self, parent_context=None):
+    def get_context_data(self, parent_context: Mapping[str, Any] | None = None) -> dict:
+        """Counts of drafts and failed posts, links to them and the five latest failures."""
         counts = dict(
             SocialPost.objects.filter(status__in=[PostStatus.DRAFT, PostStatus.FAILED])
             .values_list("status").annotate(n=Count("pk")).values_list("status", "n")
@@ -139,13 +161,13 @@ class SocialPostsDashboardPanel(Component):
         }
 
 
-def dashboard_panels(request, panels) -> None:
+def dashboard_panels(request: HttpRequest, panels: list[Component]) -> None:
     """``construct_homepage_panels``: add the posts panel for users who may change posts."""
     if workflow.can(request.user, "change"):
         panels.append(SocialPostsDashboardPanel(request.user))
 
 
-def page_posts_summary(page) -> str:
+def page_posts_summary(page: Page) -> str:
     """"Draft: 2, Sent: 1": how many of a page's posts are in each state."""
     counts = dict(
         SocialPost.objects.filter(page=page).values_list("status")
@@ -155,7 +177,9 @@ def page_posts_summary(page) -> str:
     return ", ".join(f"{labels[status]}: {n}" for status, n in sorted(counts.items()))
 
 
-def page_header_buttons(page, user, view_name, next_url=None):
+def page_header_buttons(
+    page: Page, user: AbstractBaseUser, view_name: str, next_url: str | None = None
+) -> Iterator[Button]:
     """``register_page_header_buttons``: "Social posts (Draft: 2)" in the page editor's header."""
     if view_name != "edit" or not workflow.can(user, "change"):
         return
@@ -175,14 +199,15 @@ class SocialPostsPanel(Panel):
     Add it to a page's panels, e.g. ``promote_panels = [..., SocialPostsPanel()]``.
     """
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("heading", gettext_lazy("Social posts"))
         super().__init__(*args, **kwargs)
 
     class BoundPanel(Panel.BoundPanel):
         template_name = "wagtail_smo/posts/page_panel.html"
 
-        def get_context_data(self, parent_context=None):
+        def get_context_data(self, parent_context: Mapping[str, Any] | None = None) -> dict:
+            """The page's latest 20 posts, and whether the user may open them."""
             context = super().get_context_data(parent_context)
             page = self.instance
             context["posts"] = (
@@ -193,10 +218,8 @@ class SocialPostsPanel(Panel):
             return context
 
 
-def calendar_menu_item():
+def calendar_menu_item() -> MenuItem:
     """``register_admin_menu_item``: "Social calendar", next to "Social posts"."""
-    from wagtail.admin.menu import MenuItem
-
     return MenuItem(
         gettext_lazy("Social calendar"), reverse("wagtail_smo_posts:calendar"),
         icon_name="date", order=251,

@@ -6,7 +6,7 @@ import calendar as pycalendar
 import datetime
 
 from django.db.models import Q
-from django.http import HttpResponseForbidden
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
@@ -50,7 +50,7 @@ def posts_by_day(days: list[datetime.date]) -> dict[datetime.date, list[SocialPo
     return result
 
 
-def calendar_view(request):
+def calendar_view(request: HttpRequest) -> HttpResponse:
     """Month (default) or week view; ``?date=YYYY-MM-DD`` picks the month or week shown."""
     if not workflow.can(request.user, "change") and not workflow.can(request.user, "view"):
         return HttpResponseForbidden()

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
-from django.http import HttpResponseForbidden
+from django.core.files.uploadedfile import UploadedFile
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -31,18 +34,19 @@ class ImportForm(forms.Form):
     )
     dry_run = forms.BooleanField(label=gettext_lazy("Only check the file"), required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["channel"].choices = [("", "---------")] + [(a, a) for a in channel_aliases()]
 
-    def clean_file(self):
+    def clean_file(self) -> UploadedFile:
+        """The uploaded file, refused above ``MAX_UPLOAD_BYTES``."""
         upload = self.cleaned_data["file"]
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(_("The file is larger than 2 MB."))
         return upload
 
 
-def import_view(request):
+def import_view(request: HttpRequest) -> HttpResponse:
     """Upload a schedule: every row is checked, every problem listed, nothing half-imported."""
     if not workflow.can(request.user, "add"):
         return HttpResponseForbidden()

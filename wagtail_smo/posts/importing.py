@@ -245,7 +245,7 @@ def import_schedule(content: bytes | str, *, file_format: str = "auto", channel:
     the suggested time. ``dry_run`` validates only.
     """
     try:
-        _format, rows = read_rows(content, file_format, channel)
+        rows = read_rows(content, file_format, channel)[1]
     except ImportFileError as exc:
         return ImportResult(problems=[str(exc)])
     result = validate_rows(rows)

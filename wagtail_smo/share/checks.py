@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
+from django.apps import AppConfig
 from django.core import checks
 
 from ..conf import smo_settings
 from .networks import NETWORKS, unknown_networks
 
 
-def check_share_networks(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+def check_share_networks(
+    app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
+) -> list[checks.CheckMessage]:
     """Report unknown names in ``WAGTAIL_SMO["SHARE_NETWORKS"]`` at start-up, not on a page."""
     names = smo_settings.SHARE_NETWORKS
     if isinstance(names, str) or not isinstance(names, list | tuple):
@@ -29,7 +35,10 @@ def check_share_networks(app_configs=None, **kwargs) -> list[checks.CheckMessage
     ]
 
 
-def check_site_share_networks(app_configs=None, databases=None, **kwargs):
+def check_site_share_networks(
+    app_configs: Sequence[AppConfig] | None = None, databases: Sequence[str] | None = None,
+    **kwargs: Any,
+) -> list[checks.CheckMessage]:
     """With ``check --database``: warn about unknown networks saved in a site's settings."""
     if not databases:
         return []

@@ -6,6 +6,7 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.http import HttpRequest
 from wagtail.models import Page, Site
 
 from ..conf import smo_settings
@@ -56,7 +57,7 @@ def share_links(
     page: Page,
     networks: str | Iterable[str] | None = None,
     *,
-    request=None,
+    request: HttpRequest | None = None,
     meta: SocialMeta | None = None,
 ) -> list[ShareLink]:
     """Share links of ``page`` for ``networks`` (default: the site's list), in that order.
@@ -76,12 +77,13 @@ def share_links(
         if network is None:
             logger.warning("wagtail-smo: unknown share network %r left out", key)
             continue
-        links.append(_link(network, meta, page))
+        links.append(_link(network, meta, meta.url, page))
     return links
 
 
-def _link(network: ShareTarget, meta: SocialMeta, page: Page) -> ShareLink:
-    url = build_utm_url(meta.url, network.key, page=page) if network.utm else meta.url
+def _link(network: ShareTarget, meta: SocialMeta, url: str, page: Page) -> ShareLink:
+    """The share link of ``network`` for the page at ``url`` (tagged with UTM when it wants)."""
+    url = build_utm_url(url, network.key, page=page) if network.utm else url
     return ShareLink(
         network=network.key,
         label=str(network.label),

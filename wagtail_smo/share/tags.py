@@ -1,4 +1,4 @@
-"""Implementations of the share, follow, subscribe and read-next template tags.
+"""Implementations of the share, follow and read-next template tags (subscribe: ``feeds.tags``).
 
 They are registered in ``wagtail_smo.templatetags.wagtail_smo_tags``; every argument is
 documented in ``docs/share.md``.
@@ -6,6 +6,7 @@ documented in ``docs/share.md``.
 
 from __future__ import annotations
 
+from django.template import Context
 from django.utils.translation import gettext as _
 from wagtail.models import Page, Site
 
@@ -17,43 +18,48 @@ from .read_next import read_next_pages
 VARIANTS = ("labels", "icons")
 
 
-def _page(context, page) -> Page | None:
+def context_page(context: Context, page: Page | None = None) -> Page | None:
+    """``page``, else the template context's ``page`` or ``self``, when it is a Wagtail page."""
     page = page or context.get("page") or context.get("self")
     return page if isinstance(page, Page) else None
 
 
-def _variant(variant: str) -> str:
+def variant_name(variant: str) -> str:
+    """``variant`` when it is a known one ("labels", "icons"), else "labels"."""
     return variant if variant in VARIANTS else VARIANTS[0]
 
 
 def share_buttons_context(
-    context, page=None, networks=None, variant: str = "labels", large: bool = False
+    context: Context, page: Page | None = None, networks: str | list[str] | None = None,
+    variant: str = "labels", large: bool = False,
 ) -> dict:
     """Context of ``{% share_buttons %}``: nothing to render when the page has no URL."""
-    page = _page(context, page)
+    page = context_page(context, page)
     if page is None:
         return {"links": []}
     meta = resolve_for_request(page, context.get("request"))
     return {
         "links": share_links(page, networks, request=context.get("request"), meta=meta),
         "title": meta.title,
-        "variant": _variant(variant),
+        "variant": variant_name(variant),
         "large": large,
     }
 
 
-def _site(context, page: Page | None) -> Site | None:
+def _site(context: Context, page: Page | None) -> Site | None:
     if page is not None:
         return page.get_site()
     request = context.get("request")
     return Site.find_for_request(request) if request is not None else None
 
 
-def follow_links_context(context, page=None, variant: str = "labels", large: bool = False) -> dict:
+def follow_links_context(
+    context: Context, page: Page | None = None, variant: str = "labels", large: bool = False
+) -> dict:
     """Context of ``{% follow_links %}``: the site's profiles, each a ``rel="me"`` link."""
     from ..models import SocialMediaSettings
 
-    site = _site(context, _page(context, page))
+    site = _site(context, context_page(context, page))
     if site is None:
         return {"profiles": []}
     profiles = []
@@ -68,29 +74,14 @@ def follow_links_context(context, page=None, variant: str = "labels", large: boo
                 "icon": icon_svg(network.strip().lower()),
             }
         )
-    return {"profiles": profiles, "variant": _variant(variant), "large": large}
+    return {"profiles": profiles, "variant": variant_name(variant), "large": large}
 
 
-def subscribe_links_context(context, page=None, variant: str = "labels") -> dict:
-    """Context of ``{% subscribe_links %}``: the page's feeds with a copy-URL button each."""
-    page = _page(context, page)
-    try:
-        from ..feeds import feed_links_for
-    except ImportError:  # the feeds part is not installed: no subscribe links
-        return {"feeds": []}
-    if page is None:
-        return {"feeds": []}
-    return {
-        "feeds": feed_links_for(page, context.get("request")),
-        "variant": _variant(variant),
-        "icon": icon_svg("rss"),
-        "copy_icon": icon_svg("copy"),
-    }
-
-
-def read_next_context(context, page=None, count: int = 3, heading: str | None = None) -> dict:
+def read_next_context(
+    context: Context, page: Page | None = None, count: int = 3, heading: str | None = None
+) -> dict:
     """Context of ``{% read_next %}``: up to ``count`` related, then latest, pages."""
-    page = _page(context, page)
+    page = context_page(context, page)
     request = context.get("request")
     # A page outside every site (not routable) has no neighbours worth suggesting.
     routable = page is not None and page.get_url(request=request) is not None
@@ -102,16 +93,16 @@ def read_next_context(context, page=None, count: int = 3, heading: str | None = 
     }
 
 
-def share_assets_context(context) -> dict:
+def share_assets_context(context: Context) -> dict:
     """Context of ``{% share_assets %}``: the stylesheet and the optional script, no inline code."""
     return {}
 
 
 # Tag name -> context function; each renders templates/wagtail_smo/share/<name>.html.
+# ``subscribe_links`` lists feeds, so it lives in ``feeds.tags``.
 INCLUSION_TAGS = {
     "share_buttons": share_buttons_context,
     "follow_links": follow_links_context,
-    "subscribe_links": subscribe_links_context,
     "read_next": read_next_context,
     "share_assets": share_assets_context,
 }

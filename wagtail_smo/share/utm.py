@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from wagtail.models import Page
+
 from ..conf import smo_settings
 
 UTM_KEYS = ("utm_source", "utm_medium", "utm_campaign", "utm_content")
@@ -22,7 +24,7 @@ class _Blank(dict):
         return ""
 
 
-def campaign_for(template: str, *, page=None, network: str = "") -> str:
+def campaign_for(template: str, *, page: Page | None = None, network: str = "") -> str:
     """Fill a campaign template's ``{slug}``, ``{network}`` and ``{site}`` placeholders."""
     site_name = ""
     if page is not None and "{site" in template:  # only then is the site worth a query
@@ -40,7 +42,7 @@ def build_utm_url(
     source: str,
     *,
     medium: str = "social",
-    page=None,
+    page: Page | None = None,
     campaign: str | None = None,
     content: str | None = None,
 ) -> str:

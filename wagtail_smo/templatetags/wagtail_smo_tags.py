@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import template
 
+from ..feeds.tags import feed_links, subscribe_links_context
 from ..meta.render import social_meta_tag
 from ..share import tags as share_tags
 
@@ -14,12 +15,11 @@ register = template.Library()
 register.simple_tag(social_meta_tag, takes_context=True, name="social_meta")
 
 # Share, follow, subscribe and read-next blocks, and their CSS/JS links (docs/share.md).
-for _name, _function in share_tags.INCLUSION_TAGS.items():
+_SHARE_BLOCKS = {**share_tags.INCLUSION_TAGS, "subscribe_links": subscribe_links_context}
+for _name, _function in _SHARE_BLOCKS.items():
     register.inclusion_tag(f"wagtail_smo/share/{_name}.html", takes_context=True, name=_name)(
         _function
     )
 
 # {% feed_links [page] %}: autodiscovery links of the section and site feeds (docs/feeds.md).
-from ..feeds.tags import feed_links  # noqa: E402
-
 register.inclusion_tag("wagtail_smo/feed_links.html", takes_context=True)(feed_links)

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
+from collections.abc import Iterator
+from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
+from django.db.models import QuerySet
 from tqdm import tqdm
 from wagtail.admin.admin_url_finder import AdminURLFinder
 from wagtail.admin.utils import get_admin_base_url
 from wagtail.models import Page, Site
 
 from ...audit import AuditContext, Level, audit_page
-from ...audit.report import WRITERS, Row
+from ...audit.report import WRITERS, ReportWriter, Row
 from ...meta import ResolveContext
 from ..options import add_site_section_arguments, default_site, site_option, usage_error
 
@@ -30,7 +33,7 @@ class Command(BaseCommand):
         "level are found, 2 on bad arguments."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         add_site_section_arguments(
             parser, site_default="every site",
             section_help="Audit only this page and its descendants: a page id or a URL path such "
@@ -50,7 +53,7 @@ class Command(BaseCommand):
             help="Never show the progress bar (it is shown only when stderr is a terminal).",
         )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         writer_class = WRITERS.get(options["format"])
         if writer_class is None:
             raise usage_error(
@@ -109,7 +112,9 @@ class Command(BaseCommand):
                               f"as /blog/.")
         return page
 
-    def _audit(self, pages, writer, *, progress: bool) -> tuple[Counter, int]:
+    def _audit(
+        self, pages: QuerySet, writer: ReportWriter, *, progress: bool
+    ) -> tuple[Counter, int]:
         context = AuditContext()
         finder = AdminURLFinder()
         counts: Counter = Counter()
@@ -150,7 +155,7 @@ class Command(BaseCommand):
             bar.close()
         return counts, audited
 
-    def _progress(self, pages):
+    def _progress(self, pages: QuerySet) -> tqdm | None:
         stream = getattr(self.stderr, "_out", sys.stderr)
         if not stream.isatty():
             return None
@@ -165,7 +170,7 @@ def _absolute_admin_url(path: str | None) -> str:
     return base.rstrip("/") + path if path.startswith("/") else path
 
 
-def _in_chunks(pages):
+def _in_chunks(pages: QuerySet) -> Iterator[Page]:
     """The specific pages of ``pages`` in path order, loaded ``CHUNK_SIZE`` at a time.
 
     Only the ids are read up front (as a server-side/chunked cursor); each chunk of specific

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand, CommandError
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ...exceptions import ImproperlyConfiguredChannel, ProviderError
 from ...providers import channel_aliases, channel_network, get_provider
@@ -16,11 +18,11 @@ class Command(BaseCommand):
         "with status 1 when any channel fails. Tokens are never printed."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("channels", nargs="*", metavar="CHANNEL",
                             help="Channel aliases to check (default: all).")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         aliases = options["channels"] or channel_aliases()
         unknown = sorted(set(aliases) - set(channel_aliases()))
         if unknown:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
 
 from ...delivery import deliver_due_posts
 
@@ -14,11 +16,11 @@ class Command(BaseCommand):
         "backend that cannot defer (the immediate backend), or as a safety net beside a worker."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--limit", type=int, default=None,
                             help="Deliver at most this many posts (default: all due).")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         counts = deliver_due_posts(limit=options["limit"])
         summary = ", ".join(f"{key}: {value}" for key, value in sorted(counts.items()) if value)
         self.stdout.write(summary or "Nothing due.")

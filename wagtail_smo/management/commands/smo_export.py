@@ -3,14 +3,20 @@ scheduler's bulk-upload file. See docs/export.md."""
 
 from __future__ import annotations
 
+import gc
 import io
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, time, timedelta
+from typing import Any, TextIO, cast
 
 from django.apps import apps
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser, OutputWrapper
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from tqdm import tqdm
 from wagtail.models import Locale, Page, Site
 
 from ...core.networks import UnknownNetwork, counting_rule
@@ -30,7 +36,7 @@ class Command(BaseCommand):
         "feed serves."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--format", dest="fmt", default="csv", metavar="FORMAT",
             help=f"Output format: {', '.join(FORMATS)} (default csv).",
@@ -90,7 +96,7 @@ class Command(BaseCommand):
             "--output", "-o", metavar="PATH", help="Write to PATH (atomically) instead of stdout."
         )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         fmt = options["fmt"]
         if fmt not in FORMATS:
             raise usage_error(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
@@ -131,20 +137,23 @@ class Command(BaseCommand):
                 raise usage_error(str(exc)) from exc
         bar = self._progress_bar(pages, fmt, limit)
         progress = bar.update if bar is not None else None
-        try:
-            if options["output"]:
-                try:
-                    with atomic_output(options["output"]) as out:
-                        count = export(out, fmt, site, section, pages, limit=limit,
-                                       options=export_options, progress=progress)
-                except OutputError as exc:
-                    raise usage_error(str(exc)) from exc
-            else:
-                count = export(_Stdout(self.stdout), fmt, site, section, pages, limit=limit,
-                               options=export_options, progress=progress)
-        finally:
-            if bar is not None:
-                bar.close()
+        with startup_objects_frozen():
+            try:
+                if options["output"]:
+                    try:
+                        with atomic_output(options["output"]) as out:
+                            count = export(out, fmt, site, section, pages, limit=limit,
+                                           options=export_options, progress=progress)
+                    except OutputError as exc:
+                        raise usage_error(str(exc)) from exc
+                else:
+                    # A TextIOBase: it has what the writers use of a TextIO (write, flush).
+                    stdout = cast(TextIO, _Stdout(self.stdout))
+                    count = export(stdout, fmt, site, section, pages, limit=limit,
+                                   options=export_options, progress=progress)
+            finally:
+                if bar is not None:
+                    bar.close()
         if options["output"]:
             what = f"{count} pages" if count is not None else f"{fmt} feed"
             self.stderr.write(f"Wrote {what} to {options['output']}")
@@ -198,7 +207,7 @@ class Command(BaseCommand):
             raise usage_error(f"unknown locale {code!r}")
         return locale
 
-    def _schedule(self, options) -> Schedule:
+    def _schedule(self, options: dict[str, Any]) -> Schedule:
         if options["every"] <= 0:
             raise usage_error("--every must be a positive number of minutes")
         if options["start"]:
@@ -208,12 +217,10 @@ class Command(BaseCommand):
             start = now.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
         return Schedule(timezone.localtime(start), timedelta(minutes=options["every"]))
 
-    def _progress_bar(self, pages, fmt: str, limit: int | None):
+    def _progress_bar(self, pages: QuerySet, fmt: str, limit: int | None) -> tqdm | None:
         """A tqdm progress bar on stderr when it is a terminal, else None."""
         if not sys.stderr.isatty():
             return None
-        from tqdm import tqdm
-
         total = pages.count()
         if limit or (limit is None and fmt in FEED_FORMATS):
             from ...conf import smo_settings
@@ -228,7 +235,7 @@ class _Stdout(io.TextIOBase):
     A ``TextIOBase`` so that XML writers write text to it rather than wrapping it for bytes.
     """
 
-    def __init__(self, wrapper):
+    def __init__(self, wrapper: OutputWrapper) -> None:
         super().__init__()
         self.wrapper = wrapper
 
@@ -244,3 +251,31 @@ class _Stdout(io.TextIOBase):
     def flush(self) -> None:
         """Flush the underlying stream."""
         self.wrapper.flush()
+
+
+#: Objects already frozen when this module was imported: Python 3.12 starts with a few hundred in
+#: the permanent generation, which is not a caller's freeze. (``gc.unfreeze()`` at the end of an
+#: export thaws those too: harmless, they are only tracked again.)
+_FROZEN_AT_IMPORT = gc.get_freeze_count()
+
+
+@contextmanager
+def startup_objects_frozen() -> Iterator[None]:
+    """Keep the objects already alive (Django, Wagtail, their apps) out of full GC passes.
+
+    An export allocates and frees a chunk of model instances after another; each full collection
+    then walks every object of the loaded process (a quarter of an export's CPU time at 10k
+    pages; half of the command's 0.2 s on the demo database). ``gc.freeze()`` moves those to the
+    permanent generation until the export ends. Left alone when the process froze objects itself
+    (a pre-forking server calling the command): that is its business. In the command, not in
+    ``wagtail_smo.export``: how a process manages its collector is the program's choice, not a
+    library's.
+    """
+    if gc.get_freeze_count() > _FROZEN_AT_IMPORT:
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()

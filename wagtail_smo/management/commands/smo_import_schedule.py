@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from wagtail_smo.posts.importing import import_schedule
 
@@ -17,7 +18,7 @@ class Command(BaseCommand):
         "problem is listed with its row number, nothing is created and the exit status is 2."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", help="The CSV file to import (UTF-8).")
         parser.add_argument(
             "--format", choices=["auto", "csv", "postcron"], default="auto",
@@ -34,7 +35,7 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="Check the file and report; create nothing.",
         )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["file"])
         try:
             content = path.read_bytes()

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 from wagtail.models import Page
 
 from ...api.lookup import AddressError, public_page, site_for_url
@@ -21,7 +22,7 @@ class Command(BaseCommand):
         "builds and baking tools. Pages are given by URL, by path on the default site, or by id."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "pages",
             nargs="+",
@@ -39,7 +40,7 @@ class Command(BaseCommand):
             "--no-json-ld", action="store_true", help="Leave out the JSON-LD scripts (html only)."
         )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         # Find every page first, so that a bad argument prints nothing half-way.
         pages = [self._page(address) for address in options["pages"]]
         documents = []
