@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from ...delivery import deliver_due_posts
+from ...posts.delivery import deliver_due_posts
 
 
 class Command(BaseCommand):
