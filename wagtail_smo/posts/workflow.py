@@ -43,10 +43,13 @@ EDITABLE = (PostStatus.DRAFT, PostStatus.APPROVED, PostStatus.SCHEDULED, PostSta
 CANCELLABLE = (PostStatus.DRAFT, PostStatus.APPROVED, PostStatus.SCHEDULED, PostStatus.FAILED)
 #: Statuses of a post waiting in the queue for a worker.
 QUEUED = (PostStatus.APPROVED, PostStatus.SCHEDULED)
-#: Every status but "sent". A worker's outcome is written whatever a person or the reconciler
+#: Every status but "sent". A worker's success is written whatever a person or the reconciler
 #: did meanwhile, as long as the post still carries the worker's attempt id: the network's answer
 #: is the truth (a post failed as "interrupted" that the network did publish becomes sent).
 NOT_SENT = tuple(status for status in PostStatus.values if status != PostStatus.SENT)
+#: Where a worker's failure or retry may land: not on a post a person has since cancelled or sent
+#: back to draft (a late answer must not put it back in the queue).
+DELIVERING = (PostStatus.SENDING, PostStatus.APPROVED, PostStatus.SCHEDULED, PostStatus.FAILED)
 
 #: The permission of a transition that nobody asks for: delivery and the draft task make it.
 SYSTEM = None
@@ -98,8 +101,8 @@ TRANSITIONS: dict[str, Transition] = {
     # Delivery (no user).
     "claim": Transition(QUEUED, PostStatus.SENDING, SYSTEM),
     "sent": Transition(NOT_SENT, PostStatus.SENT, SYSTEM),
-    "failed": Transition(NOT_SENT, PostStatus.FAILED, SYSTEM),
-    "retry_later": Transition(NOT_SENT, WAITING, SYSTEM),
+    "failed": Transition(DELIVERING, PostStatus.FAILED, SYSTEM),
+    "retry_later": Transition(DELIVERING, WAITING, SYSTEM),
     "reconcile": Transition((PostStatus.SENDING,), WAITING, SYSTEM),
 }
 
