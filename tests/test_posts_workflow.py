@@ -224,6 +224,20 @@ def test_a_late_worker_never_puts_a_cancelled_or_draft_post_back_in_the_queue(
     assert SocialPost.objects.get(pk=post.pk).status == PostStatus.SENT
 
 
+def test_the_admin_buttons_follow_the_table(post):
+    sender = make_user("sender", "change_socialpost", "send_socialpost")
+    approver = make_user("approver", "change_socialpost", "approve_socialpost")
+    assert workflow.allows(approver, "approve", post) and not workflow.allows(sender, "approve", post)
+    post.status = PostStatus.FAILED
+    assert workflow.allows(sender, "retry", post) and not workflow.allows(approver, "retry", post)
+    assert not workflow.allows(sender, "send_now", post)
+    post.status = PostStatus.SENT
+    assert not any(workflow.allows(sender, name, post) for name in workflow.TRANSITIONS)
+    post.status = PostStatus.APPROVED
+    superuser = get_user_model().objects.create_superuser("root", "root@example.com", "pw")
+    assert not workflow.allows(superuser, "claim", post)  # no person makes a system transition
+
+
 def test_a_person_without_the_permission_changes_nothing(post):
     outsider = make_user("outsider")
     with pytest.raises(PermissionDenied):

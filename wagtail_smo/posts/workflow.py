@@ -119,6 +119,16 @@ def can(user, action: str) -> bool:
     return user.has_perm(f"wagtail_smo.{action}_socialpost")
 
 
+def allows(user, name: str, post: SocialPost) -> bool:
+    """True if ``user`` may make the transition ``name`` and ``post`` is in one of its statuses.
+
+    Never for a system transition: no person makes those (they have no button).
+    """
+    step = TRANSITIONS[name]
+    return (step.permission is not SYSTEM and post.status in step.sources
+            and can(user, step.permission))
+
+
 def require(user, name: str) -> Transition:
     """The transition ``name``, once ``user`` is known to hold its permission.
 
