@@ -166,6 +166,8 @@ def transition(post: SocialPost, name: str, user=None, *, where: Q | None = None
     ``changes`` are the other fields written with the status.
     """
     step = require(user, name)
+    if not step.sources:
+        raise ValueError(f"{name!r} creates a post: use initial_status() and record_created()")
     status = _target(step, post, changes)
     changes.update(status=status, updated_at=timezone.now())
     rows = SocialPost.objects.filter(pk=post.pk, status__in=step.sources)
