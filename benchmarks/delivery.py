@@ -53,8 +53,8 @@ def main() -> None:
         from django.core.management import call_command
         from wagtail.models import Page, Site
 
-        from wagtail_smo import delivery
         from wagtail_smo.models import PostStatus, SocialPost
+        from wagtail_smo.posts import delivery, workflow
 
         call_command("migrate", verbosity=0)
         root = Site.objects.get(is_default_site=True).root_page
@@ -79,7 +79,7 @@ def main() -> None:
         from django_tasks_db.models import DBTaskResult
 
         for post in new_posts():
-            delivery.queue_post(post)  # autocommit: enqueued at once
+            workflow.queue_post(post)  # autocommit: enqueued at once
         run_worker(dict(os.environ))
         span = DBTaskResult.objects.aggregate(start=Min("started_at"), end=Max("finished_at"))
         worker = (span["end"] - span["start"]).total_seconds()

@@ -60,7 +60,7 @@ def main() -> None:
 
     from example_site.blog.models import BlogIndexPage, BlogPage
     from wagtail_smo.models import SocialChannel, SocialPost
-    from wagtail_smo.tasks import create_post_drafts
+    from wagtail_smo.posts.tasks import create_post_drafts
 
     settings.WAGTAIL_SMO = {**settings.WAGTAIL_SMO, "PROVIDERS": {
         f"{network}-bench": {"BACKEND": "wagtail_smo.providers.console.ConsoleProvider",

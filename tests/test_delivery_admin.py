@@ -12,8 +12,8 @@ from django.test import override_settings
 from django.urls import reverse
 
 from tests.fakes import networks as fk
-from wagtail_smo import delivery
 from wagtail_smo.models import PostStatus, SocialPost
+from wagtail_smo.posts import delivery
 from wagtail_smo.providers.bluesky import BlueskyProvider
 
 

@@ -18,7 +18,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 def test_editor_sees_attempt_and_retries(browser_page, live_server, test_output_dir):
     from wagtail.models import Page, Site
 
-    from wagtail_smo import delivery
+    from wagtail_smo.posts import delivery
 
     get_user_model().objects.create_superuser("boss", "boss@example.com", "secret-pw")
     root = Site.objects.get(is_default_site=True).root_page

@@ -12,9 +12,9 @@ from django.test import override_settings
 from django.utils import timezone
 
 from tests.fakes import networks as fk
-from wagtail_smo import delivery
 from wagtail_smo.conf import smo_settings
 from wagtail_smo.models import AttemptOutcome, PostStatus, SocialPost
+from wagtail_smo.posts import delivery
 from wagtail_smo.providers.bluesky import BlueskyProvider
 
 DEDUPLICATING = ["mastodon", "bluesky", "vk"]

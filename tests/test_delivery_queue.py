@@ -1,4 +1,4 @@
-"""Queue and exactly-once rules of wagtail_smo.delivery, with the in-memory provider."""
+"""Queue and exactly-once rules of wagtail_smo.posts.delivery, with the in-memory provider."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone
 
-from wagtail_smo import delivery
 from wagtail_smo.exceptions import (
     AuthenticationError,
     InvalidPostState,
@@ -17,6 +16,7 @@ from wagtail_smo.exceptions import (
     UncertainDelivery,
 )
 from wagtail_smo.models import AttemptOutcome, PostStatus, SocialPost
+from wagtail_smo.posts import delivery, workflow
 from wagtail_smo.providers.locmem import LocmemProvider
 
 CHANNELS = {
@@ -49,7 +49,7 @@ def page(demo_content):
 def test_queue_post_delivers_on_commit_once(page, django_capture_on_commit_callbacks):
     post = make_post(page)
     with django_capture_on_commit_callbacks(execute=True):
-        delivery.queue_post(post)
+        workflow.queue_post(post)
     post.refresh_from_db()
     assert post.status == PostStatus.SENT
     assert post.remote_url == "https://locmem.invalid/1"
@@ -64,7 +64,7 @@ def test_queue_post_delivers_on_commit_once(page, django_capture_on_commit_callb
 def test_nothing_is_enqueued_before_commit(page, django_capture_on_commit_callbacks):
     post = make_post(page)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        delivery.queue_post(post)
+        workflow.queue_post(post)
     assert len(callbacks) == 1
     assert LocmemProvider.outbox == []
 
@@ -128,12 +128,12 @@ def test_authentication_error_is_permanent_and_retry_post_requeues(page, django_
     assert post.last_error == "The access token is invalid"
     assert post.attempts.get().status_code == 401
     with django_capture_on_commit_callbacks(execute=True):
-        delivery.retry_post(post)
+        workflow.retry(post, None)
     post.refresh_from_db()
     assert post.status == PostStatus.SENT
     assert post.attempts.filter(outcome=AttemptOutcome.SENT, number=1).exists()
     with pytest.raises(InvalidPostState):
-        delivery.retry_post(post)
+        workflow.retry(post, None)
 
 
 def test_retry_post_checks_permission(page, django_user_model):
@@ -142,7 +142,7 @@ def test_retry_post_checks_permission(page, django_user_model):
     post = make_post(page, status=PostStatus.FAILED)
     user = django_user_model.objects.create_user("nobody", password="x")
     with pytest.raises(PermissionDenied):
-        delivery.retry_post(post, user=user)
+        workflow.retry(post, user)
     post.refresh_from_db()
     assert post.status == PostStatus.FAILED
 

@@ -18,8 +18,8 @@ from django.test import override_settings
 
 from tests.fakes import networks as fk
 from tests.workers import run_in_worker_settings, start_manage, worker_env
-from wagtail_smo import delivery
 from wagtail_smo.models import AttemptOutcome, PostStatus, SocialPost
+from wagtail_smo.posts import workflow
 
 DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
@@ -79,9 +79,9 @@ def test_two_db_workers_deliver_200_posts_exactly_once(tmp_path):
             env = worker_env(DB_TASKS)
             # Every post queued, plus a duplicate task for each, on purpose.
             run_in_worker_settings(
-                "from wagtail_smo.delivery import queue_post\n"
+                "from wagtail_smo.posts.workflow import queue_post\n"
                 "from wagtail_smo.models import SocialPost\n"
-                "from wagtail_smo.tasks import deliver_post\n"
+                "from wagtail_smo.posts.tasks import deliver_post\n"
                 "for post in SocialPost.objects.all():\n"
                 "    queue_post(post)\n"
                 "    deliver_post.enqueue(post.pk)\n", env)
@@ -123,7 +123,7 @@ def test_worker_killed_while_waiting_for_the_network(alias, tmp_path):
         with override_settings(WAGTAIL_SMO={"PROVIDERS": providers}, TASKS=DB_TASKS):
             env = worker_env(DB_TASKS)
             run_in_worker_settings(
-                "from wagtail_smo.delivery import queue_post\n"
+                "from wagtail_smo.posts.workflow import queue_post\n"
                 "from wagtail_smo.models import SocialPost\n"
                 f"queue_post(SocialPost.objects.get(pk={post.pk}))\n", env)
             worker = start_manage(["db_worker", "--no-startup-delay", "--interval", "0.1"], env,
@@ -138,7 +138,7 @@ def test_worker_killed_while_waiting_for_the_network(alias, tmp_path):
             assert post.status == PostStatus.SENDING and len(fake.posts) == 1
             run_in_worker_settings(
                 "from datetime import timedelta\n"
-                "from wagtail_smo.delivery import reconcile_stuck_posts\n"
+                "from wagtail_smo.posts.delivery import reconcile_stuck_posts\n"
                 "reconcile_stuck_posts(older_than=timedelta(0))\n", env)
             finisher = start_manage(["db_worker", "--batch", "--no-startup-delay"], env,
                                     tmp_path / "finisher.log")
@@ -183,7 +183,7 @@ def test_delivery_through_redis_and_rqworker(tmp_path):
                                          text="Through Redis https://example.com/rq",
                                          link="https://example.com/rq")
         with override_settings(WAGTAIL_SMO=smo, TASKS=tasks, RQ_QUEUES=rq_queues):
-            delivery.queue_post(post)
+            workflow.queue_post(post)
             worker = start_manage(["rqworker", queue, "--job-class", "django_tasks_rq.Job", "--burst"],
                                   worker_env(tasks, rq_queues), tmp_path / "rq.log")
             try:

@@ -16,8 +16,9 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_
 
 from example_site.blog.models import NewsIndexPage, NewsPage
 from wagtail_smo.models import PostStatus, SocialChannel, SocialPost
-from wagtail_smo.posts.drafts import enqueue_drafts
+from wagtail_smo.posts.tasks import create_post_drafts
 from wagtail_smo.providers import channel_aliases
+from wagtail_smo.queue import enqueue_now
 
 pytestmark = pytest.mark.django_db
 
@@ -68,7 +69,11 @@ def test_nothing_happens_before_commit(draft_page, django_capture_on_commit_call
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         draft_page.get_latest_revision().publish()
     assert not posts_of(draft_page).exists()
-    assert any(getattr(c, "func", None) is enqueue_drafts for c in callbacks)
+    # The draft task for this page is enqueued once the publish commits.
+    assert any(
+        getattr(c, "func", None) is enqueue_now and c.args[:2] == (create_post_drafts, draft_page.pk)
+        for c in callbacks
+    )
 
 
 def test_disabled_channel_and_other_site_get_no_draft(

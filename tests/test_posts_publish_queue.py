@@ -16,8 +16,8 @@ from wagtail.models import PageViewRestriction
 
 from example_site.blog.models import NewsIndexPage, NewsPage
 from wagtail_smo.models import PostStatus, SocialPost
+from wagtail_smo.posts.tasks import create_post_drafts
 from wagtail_smo.providers import channel_aliases
-from wagtail_smo.tasks import create_post_drafts
 
 pytestmark = pytest.mark.django_db
 

@@ -20,9 +20,9 @@ from wagtail.models import Page
 
 from example_site.blog.models import BlogPage
 from tests.fakes import networks as fk
-from wagtail_smo import delivery
 from wagtail_smo.models import PostStatus, SocialPost
 from wagtail_smo.net import host_problem, is_public_url
+from wagtail_smo.posts import delivery
 from wagtail_smo.posts.feed import feed_path
 
 #: Internal addresses, each in a notation a URL fetcher accepts, with what the refusal names.

@@ -10,21 +10,13 @@ class WagtailSmoConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from wagtail.signals import page_published
-
         from . import checks  # noqa: F401  (registers the system checks)
         from .providers.base import install_log_filters
 
         install_log_filters()  # channel secrets never reach the log records of these loggers
-        from .posts.drafts import on_page_published
+        from .signal_handlers import register_signal_handlers
 
-        page_published.connect(on_page_published, dispatch_uid="wagtail_smo_post_drafts")
-        from .meta.cache import connect_signals
-
-        connect_signals()  # cached social meta is invalidated by page, image and settings changes
-        from .feeds.changes import connect_signals as connect_feed_signals
-
-        connect_feed_signals()  # feeds: Last-Modified stamp, frontend-cache purge, WebSub ping
+        register_signal_handlers()
         self.extend_pages()
 
     @staticmethod

@@ -3,22 +3,27 @@
 ``page_published`` is the one signal for publishing (the admin, scheduled publishing, workflows,
 the API); it also fires when a page is only scheduled, hence the ``instance.live`` guard.
 Unpublishing and view restrictions change feeds too (a page leaves them), so they bump the stamp
-and purge as well: a cached feed must not keep showing a page that is no longer public.
+and purge as well: a cached feed must not keep showing a page that is no longer public. The
+receivers are connected in ``signal_handlers.py``; the WebSub ping is enqueued through the one
+queue helper (``WAGTAIL_SMO["DELIVERY"]``'s backend and queue, after the commit).
 """
 
 from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
+from functools import partial
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from wagtail.models import Page, Site
+from wagtail.models import Page
 
 from ..conf import smo_settings
+from ..queue import enqueue
 from .pages import is_section
 from .render import FEED_FILES, feed_url
+from .tasks import ping_websub
 
 logger = logging.getLogger("wagtail_smo")
 CHANGED_KEY = "wagtail-smo:feeds-changed"
@@ -71,42 +76,28 @@ def on_view_restriction_changed(sender, instance, **kwargs) -> None:
         _feeds_changed(instance.page)
 
 
+def on_site_changed(sender, **kwargs) -> None:
+    """A Site saved: moving or renaming a site changes every feed URL and title."""
+    mark_feeds_changed()
+
+
 def _feeds_changed(page: Page) -> None:
     mark_feeds_changed()
     urls = affected_feed_urls(page)
-    if urls:
-        transaction.on_commit(lambda: _after_commit(urls))
-
-
-def _after_commit(urls: list[str]) -> None:
+    if not urls:
+        return
     config = smo_settings.FEEDS
     # Purge only where the site uses wagtail.contrib.frontend_cache (it has backends configured).
     if config["PURGE_ON_PUBLISH"] and getattr(settings, "WAGTAILFRONTENDCACHE", None):
-        from wagtail.contrib.frontend_cache.utils import PurgeBatch
-
-        batch = PurgeBatch()
-        batch.add_urls(urls)
-        batch.purge()
+        transaction.on_commit(partial(purge, urls))
     if config["WEBSUB_HUB"]:
-        from .tasks import ping_websub
-
-        ping_websub.enqueue(config["WEBSUB_HUB"], urls)
+        enqueue(ping_websub, config["WEBSUB_HUB"], urls)
 
 
-def connect_signals() -> None:
-    """Connect the receivers (called from ``WagtailSmoConfig.ready``)."""
-    from django.db.models.signals import post_delete, post_save
-    from wagtail.models import PageViewRestriction
-    from wagtail.signals import page_published, page_unpublished
+def purge(urls: list[str]) -> None:
+    """Purge ``urls`` from the front-end caches of ``wagtail.contrib.frontend_cache``."""
+    from wagtail.contrib.frontend_cache.utils import PurgeBatch
 
-    page_published.connect(on_page_published, dispatch_uid="wagtail_smo_feeds_published")
-    page_unpublished.connect(on_page_unpublished, dispatch_uid="wagtail_smo_feeds_unpublished")
-    for signal in (post_save, post_delete):
-        signal.connect(
-            on_view_restriction_changed,
-            sender=PageViewRestriction,
-            dispatch_uid=f"wagtail_smo_feeds_restriction_{id(signal)}",
-        )
-    # Sites moving or renaming change every feed URL and title.
-    post_save.connect(lambda **kw: mark_feeds_changed(), sender=Site, weak=False,
-                      dispatch_uid="wagtail_smo_feeds_site")
+    batch = PurgeBatch()
+    batch.add_urls(urls)
+    batch.purge()

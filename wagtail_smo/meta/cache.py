@@ -37,7 +37,6 @@ from typing import Any
 
 from django.core.cache import caches
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
 
 from ..conf import smo_settings
 from .context import ResolveContext
@@ -202,58 +201,45 @@ def _forget(page_ids=(), generations=(), only_present: bool = True) -> None:
     transaction.on_commit(run)
 
 
-# --- signals ---------------------------------------------------------------------------------
+# --- signal receivers (connected in ``signal_handlers.py``, to these senders only) -----------
 
 
-def connect_signals() -> None:
-    """Invalidate cached meta whenever something it depends on changes (called in ``ready()``)."""
-    from wagtail.images import get_image_model
-    from wagtail.models import Locale, PageViewRestriction, Site
-    from wagtail.signals import post_page_move
+def page_changed(sender, instance=None, update_fields=None, **kwargs) -> None:
+    """``post_save``/``post_delete`` of a page model: the page, its subtree and translations.
 
-    from ..models import SocialMediaSettings
-
-    # Wide and rare: every page of every site.
-    for model in (SocialMediaSettings, Site, Locale, get_image_model()):
-        post_save.connect(invalidate, sender=model, dispatch_uid=f"smo-meta-{model.__name__}")
-        post_delete.connect(invalidate, sender=model, dispatch_uid=f"smo-meta-del-{model.__name__}")
-    # A move rewrites the paths of the page and its descendants, and may be a sibling reorder.
-    post_page_move.connect(invalidate, dispatch_uid="smo-meta-page-move")
-    for signal in (post_save, post_delete):
-        signal.connect(
-            _restriction_changed, sender=PageViewRestriction,
-            dispatch_uid=f"smo-meta-restriction-{id(signal)}",
-        )
-    # Pages, tags and tag links: post_save cannot filter by base class, so listen to all. Saves,
-    # publishes, unpublishes, slug changes and deletes of a page all go through these two.
-    post_save.connect(_saved, dispatch_uid="smo-meta-page-save")
-    post_delete.connect(_saved, dispatch_uid="smo-meta-page-delete")
+    Saves, publishes, unpublishes, slug changes and deletes of a page all go through these two.
+    """
+    if update_fields and set(update_fields) <= _DRAFT_FIELDS:
+        return
+    invalidate_page(instance)
 
 
-def _saved(sender, instance=None, update_fields=None, **kwargs) -> None:
+def tag_link_changed(sender, instance=None, **kwargs) -> None:
+    """``post_save``/``post_delete`` of a page tag link (a taggit through model)."""
     from django.contrib.contenttypes.models import ContentType
-    from taggit.models import CommonGenericTaggedItemBase, ItemBase, TagBase
+    from taggit.models import CommonGenericTaggedItemBase
     from wagtail.models import Page
 
-    if isinstance(instance, Page):
-        if update_fields and set(update_fields) <= _DRAFT_FIELDS:
-            return
-        invalidate_page(instance)
-    elif isinstance(instance, CommonGenericTaggedItemBase):  # taggit's own TaggedItem
+    if isinstance(instance, CommonGenericTaggedItemBase):  # taggit's own TaggedItem
         model = ContentType.objects.get_for_id(instance.content_type_id).model_class()
         if model is not None and issubclass(model, Page):
             invalidate_tags_of(instance.object_id)
-    elif isinstance(instance, ItemBase):  # a through model with a content_object key
-        field = instance._meta.get_field("content_object")
-        if field.related_model is not None and issubclass(field.related_model, Page):
-            invalidate_tags_of(getattr(instance, field.attname))
-    elif isinstance(instance, TagBase) and not kwargs.get("created"):
+        return
+    field = instance._meta.get_field("content_object")  # a through model with a page key
+    if field.related_model is not None and issubclass(field.related_model, Page):
+        invalidate_tags_of(getattr(instance, field.attname))
+
+
+def tag_changed(sender, instance=None, created=False, **kwargs) -> None:
+    """``post_save``/``post_delete`` of a tag model used by pages."""
+    if not created:
         # A renamed or deleted tag: its pages are unknown without a query. A new tag is on no
         # page yet (its links invalidate the pages they are added to).
         invalidate()
 
 
-def _restriction_changed(sender, instance=None, **kwargs) -> None:
+def restriction_changed(sender, instance=None, **kwargs) -> None:
+    """A view restriction added, changed or removed: its page and subtree."""
     from wagtail.models import Page
 
     page = Page.objects.filter(pk=instance.page_id).only("path", "translation_key").first()

@@ -63,10 +63,10 @@ class SocialPost(models.Model):
     remote_id = models.CharField(_("remote id"), max_length=255, blank=True)
     remote_url = models.URLField(_("remote URL"), max_length=2000, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
-    #: Id of the delivery attempt that holds the post while it is sending (see delivery.py).
+    #: Id of the delivery attempt that holds the post while it is sending (see posts/delivery.py).
     attempt_id = models.CharField(max_length=64, blank=True, editable=False)
     #: Stable per post (a Bluesky TID): the idempotency key, rkey or guid sent on every attempt,
-    #: so a retry the network already received is dropped by the network (see delivery.py).
+    #: so a retry the network already received is dropped by the network (see posts/delivery.py).
     delivery_key = models.CharField(max_length=32, blank=True, editable=False)
     #: When a failed attempt that will be retried automatically may run again (backoff).
     retry_at = models.DateTimeField(_("next retry"), null=True, blank=True, editable=False)

@@ -1,53 +1,29 @@
 """Post drafts created when a page is published: one per channel enabled on the page's site.
 
 ``page_published`` fires for the Publish button, scheduled publishing, workflow approval, bulk
-publish, the API and ``revision.publish()``. The handler only enqueues the ``create_post_drafts``
-task once the transaction commits (Wagtail's own pattern for its tasks), so a rolled-back publish
-creates nothing, a workflow approval (run inside ``transaction.atomic``) only creates drafts once
-it is final, and the editor's publish request does not wait for the resolver, the composing and
-the inserts: a worker does that work. The task re-checks everything at run time.
+publish, the API and ``revision.publish()``. Its receiver (``signal_handlers.py``) only enqueues
+the ``create_post_drafts`` task, once the transaction commits (Wagtail's own pattern for its
+tasks), so a rolled-back publish creates nothing, a workflow approval (run inside
+``transaction.atomic``) only creates drafts once it is final, and the editor's publish request
+does not wait for the resolver, the composing and the inserts: a worker does that work. The task
+re-checks everything at run time. The drafts' statuses come from the workflow.
 """
 
 from __future__ import annotations
 
 import logging
-from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
-from wagtail.models import Page
+from wagtail.models import Page, Revision
 
-from ..conf import smo_settings
 from ..core.networks import network_limit
 from ..meta import resolve
-from ..models import OPEN_STATUSES, PostStatus, SocialChannel, SocialPost
+from ..models import OPEN_STATUSES, SocialChannel, SocialPost
+from . import workflow
 from .compose import ComposedPost, compose_post
 
 logger = logging.getLogger("wagtail_smo")
-
-
-def on_page_published(sender, instance, revision=None, **kwargs) -> None:
-    """``page_published`` receiver: enqueue the draft creation task after the commit."""
-    if not instance.live or getattr(instance, "alias_of_id", None):
-        return  # a page only *scheduled* to go live, or an alias: nothing is shared yet
-    if not wants_drafts(instance):
-        return  # cheap check on the instance at hand: no task for a page that will not share
-    revision_id = revision.pk if revision is not None else None
-    transaction.on_commit(partial(enqueue_drafts, instance.pk, revision_id))
-
-
-def enqueue_drafts(page_id: int, revision_id: int | None = None) -> None:
-    """Enqueue ``create_post_drafts`` on the delivery backend and queue (called after commit)."""
-    from ..tasks import create_post_drafts
-
-    options = smo_settings.DELIVERY
-    try:
-        create_post_drafts.using(
-            backend=options["TASK_BACKEND"], queue_name=options["QUEUE"]
-        ).enqueue(page_id, revision_id)
-    except Exception:
-        # The publish is committed: an unreachable queue must not turn it into an error page.
-        logger.exception("wagtail-smo: post drafts for page %s could not be queued", page_id)
 
 
 def wants_drafts(page) -> bool:
@@ -109,11 +85,14 @@ def create_drafts(page, *, revision_id: int | None = None) -> list[SocialPost]:
     meta = resolve(page)
     image_id = meta.image.image_id if meta.image else None
     started = timezone.now()
+    # Created by the system for whoever published: an auto-approving channel was set so by
+    # someone who may approve, so its posts are approved (and queued) at once.
+    made_by = {c.channel: "auto_approve" if c.auto_approve else "create" for c in channels}
     posts = [
         SocialPost(
             page=page, revision_id=revision_id, site=site, channel=channel.channel,
             text=composed.text, link=composed.link, image_id=image_id, created_by_id=user_id,
-            status=PostStatus.APPROVED if channel.auto_approve else PostStatus.DRAFT,
+            status=workflow.initial_status(made_by[channel.channel]),
         )
         for channel in channels
         for composed in [compose_for_channel(page, channel, meta=meta)]
@@ -128,14 +107,10 @@ def create_drafts(page, *, revision_id: int | None = None) -> list[SocialPost]:
                 status__in=OPEN_STATUSES,
             )
         )
-        _log_created(created)
         _switch_off_sharing(page)
-        auto = {c.channel for c in channels if c.auto_approve}
-        for post in created:
-            if post.channel in auto and post.status == PostStatus.APPROVED:
-                from ..delivery import queue_post
-
-                queue_post(post)
+        for name in dict.fromkeys(made_by.values()):
+            # History entries in one query, then the auto-approved posts go to the queue.
+            workflow.record_created([p for p in created if made_by[p.channel] == name], name)
     return created
 
 
@@ -159,27 +134,7 @@ def compose_for_channel(page, channel: SocialChannel, *, meta=None, image=None) 
 def _revision_user_id(revision_id: int | None) -> int | None:
     if revision_id is None:
         return None
-    from wagtail.models import Revision
-
     return Revision.objects.filter(pk=revision_id).values_list("user_id", flat=True).first()
-
-
-def _log_created(posts: list[SocialPost]) -> None:
-    """History entries of new drafts, written in one query (as ``log()`` would, one by one)."""
-    if not posts:
-        return
-    from django.contrib.contenttypes.models import ContentType
-    from wagtail.models import ModelLogEntry
-
-    content_type = ContentType.objects.get_for_model(SocialPost, for_concrete_model=False)
-    now = timezone.now()
-    ModelLogEntry.objects.bulk_create([
-        ModelLogEntry(
-            content_type=content_type, label=str(post), action="wagtail_smo.post.create",
-            timestamp=now, data={"channel": post.channel}, object_id=str(post.pk),
-        )
-        for post in posts
-    ])
 
 
 def _switch_off_sharing(page) -> None:

@@ -26,13 +26,13 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from wagtail.log_actions import log
 from wagtail.models import Page, Site
 
 from ..core.networks import count_length, network_limit
-from ..models import OPEN_STATUSES, PostStatus, SocialPost
+from ..models import OPEN_STATUSES, SocialPost
 from ..net import host_problem, is_public_url
 from ..providers import channel_aliases, channel_config, channel_network
+from . import workflow
 
 CSV_COLUMNS = ("channel", "datetime", "text", "link")
 OPTIONAL_COLUMNS = ("image_url",)
@@ -251,19 +251,17 @@ def import_schedule(content: bytes | str, *, file_format: str = "auto", channel:
     result = validate_rows(rows)
     if not result.ok or dry_run:
         return result
-    from ..delivery import queue_post
-
+    made_by = "import" if approve else "import_draft"
+    status = workflow.initial_status(made_by, user)
     with transaction.atomic():
         for row in result.rows:
             post = SocialPost.objects.create(
                 page=row.page, site=row.page.get_site(), channel=row.channel, text=row.text,
-                link=row.link, image_url=row.image_url, scheduled_at=row.when,
-                status=PostStatus.SCHEDULED if approve else PostStatus.DRAFT,
+                link=row.link, image_url=row.image_url, scheduled_at=row.when, status=status,
                 created_by=user, approved_by=user if approve else None,
                 revision_id=row.page.live_revision_id,
             )
-            log(post, "wagtail_smo.post.import", user=user, data={"row": row.row})
-            if approve:
-                queue_post(post)
+            # Its history entry, and the queue for a scheduled post.
+            workflow.record_created([post], made_by, user, log_data={"row": row.row})
             result.created.append(post)
     return result

@@ -180,10 +180,10 @@ def post_context(post: SocialPost, user) -> dict:
         "length": length,
         "limit": limit,
         "card": resolve(post.page.specific) if post.page_id else None,
-        "can_approve": workflow.can(user, "approve") and post.status in workflow.APPROVABLE,
-        "can_send": workflow.can(user, "send") and post.status in (
-            *workflow.APPROVABLE, PostStatus.FAILED),
-        "can_cancel": workflow.can(user, "change") and post.status in workflow.CANCELLABLE,
+        # The buttons follow the state machine's table (the actions check it again).
+        "can_approve": workflow.allows(user, "approve", post),
+        "can_send": workflow.allows(user, "send_now", post) or workflow.allows(user, "retry", post),
+        "can_cancel": workflow.allows(user, "cancel", post),
         "can_duplicate": workflow.can(user, "add"),
         "attempts_template": attempts.template.name,
         "channels": channel_aliases(),

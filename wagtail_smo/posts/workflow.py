@@ -1,22 +1,38 @@
-"""The editorial workflow of a post: approve, schedule, send now, cancel, duplicate.
+"""The post state machine: every status change of a ``SocialPost`` and the permission it needs.
 
-Every operation checks the user's permission, refuses a post in the wrong state with a clear
-message, changes the post with a conditional UPDATE (two clicks never act twice), hands the post
-to delivery and records a log entry in Wagtail's history.
+``TRANSITIONS`` declares each change once: the statuses it starts from, the status it leads to,
+the permission a person needs (``SYSTEM``: nobody asks, delivery and the draft task make it) and
+the entry it writes in Wagtail's history. Everything that changes a status goes through
+``transition`` (or ``initial_status`` and ``record_created`` for a post being created): the admin
+views and bulk actions, the schedule import, draft creation and delivery.
+
+``transition`` changes the post with a conditional UPDATE (status still one it starts from, plus
+any condition of the caller), so two clicks or two workers never act twice. A post that enters
+the queue (approved or scheduled) is announced with the ``post_queued`` signal; the receiver
+connected in ``signal_handlers.py`` enqueues its delivery task after the commit. The signal keeps
+this module below the tasks: delivery decides what happens, the workflow records it, the one
+queue helper enqueues.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from wagtail.log_actions import log
+from wagtail.models import ModelLogEntry
 
-from ..exceptions import SmoError
+from ..exceptions import InvalidPostState
 from ..models import OPEN_STATUSES, PostStatus, SocialPost
 
 #: Statuses from which a post can be approved, scheduled or sent now.
@@ -25,6 +41,20 @@ APPROVABLE = (PostStatus.DRAFT, PostStatus.APPROVED, PostStatus.SCHEDULED)
 EDITABLE = (PostStatus.DRAFT, PostStatus.APPROVED, PostStatus.SCHEDULED, PostStatus.FAILED)
 #: Statuses from which a post can be cancelled (not while a worker is sending it).
 CANCELLABLE = (PostStatus.DRAFT, PostStatus.APPROVED, PostStatus.SCHEDULED, PostStatus.FAILED)
+#: Statuses of a post waiting in the queue for a worker.
+QUEUED = (PostStatus.APPROVED, PostStatus.SCHEDULED)
+#: Every status but "sent". A worker's success is written whatever a person or the reconciler
+#: did meanwhile, as long as the post still carries the worker's attempt id: the network's answer
+#: is the truth (a post failed as "interrupted" that the network did publish becomes sent).
+NOT_SENT = tuple(status for status in PostStatus.values if status != PostStatus.SENT)
+#: Where a worker's failure or retry may land: not on a post a person has since cancelled or sent
+#: back to draft (a late answer must not put it back in the queue).
+DELIVERING = (PostStatus.SENDING, PostStatus.APPROVED, PostStatus.SCHEDULED, PostStatus.FAILED)
+
+#: The permission of a transition that nobody asks for: delivery and the draft task make it.
+SYSTEM = None
+#: The target of a post going (back) to the queue: scheduled when it has a time, else approved.
+WAITING = "waiting"
 
 LOG_ACTIONS = {
     "wagtail_smo.post.create": (_l("Create social post draft"), _l("Social post draft created")),
@@ -38,7 +68,49 @@ LOG_ACTIONS = {
 }
 
 
-class WorkflowError(SmoError):
+@dataclass(frozen=True)
+class Transition:
+    """One status change: from ``sources`` (empty: a new post) to ``target``."""
+
+    sources: tuple[str, ...]
+    target: str
+    #: "add", "change", "approve" or "send" (``wagtail_smo.<permission>_socialpost``), or SYSTEM.
+    permission: str | None
+    #: The Wagtail log action written for it, or None (delivery's record is its DeliveryAttempt).
+    log_action: str | None = None
+
+
+TRANSITIONS: dict[str, Transition] = {
+    # A new post.
+    "create": Transition((), PostStatus.DRAFT, "add", "wagtail_smo.post.create"),
+    "auto_approve": Transition((), PostStatus.APPROVED, SYSTEM, "wagtail_smo.post.create"),
+    "duplicate": Transition((), PostStatus.DRAFT, "add", "wagtail_smo.post.duplicate"),
+    "import": Transition((), PostStatus.SCHEDULED, "approve", "wagtail_smo.post.import"),
+    "import_draft": Transition((), PostStatus.DRAFT, "add", "wagtail_smo.post.import"),
+    # A person's actions.
+    "approve": Transition(APPROVABLE, WAITING, "approve", "wagtail_smo.post.approve"),
+    "schedule": Transition(APPROVABLE, PostStatus.SCHEDULED, "approve",
+                           "wagtail_smo.post.schedule"),
+    "send_now": Transition(APPROVABLE, PostStatus.APPROVED, "send", "wagtail_smo.post.send_now"),
+    # Retrying puts an already approved post back in the queue: it is "send now" for a failed
+    # post, so it needs the send permission (approving alone does not let a person re-send).
+    "retry": Transition((PostStatus.FAILED,), WAITING, "send", "wagtail_smo.post.retry"),
+    "cancel": Transition(CANCELLABLE, PostStatus.CANCELLED, "change", "wagtail_smo.post.cancel"),
+    # An edit by someone who may not approve (Wagtail logs the edit itself).
+    "back_to_draft": Transition(QUEUED, PostStatus.DRAFT, "change"),
+    # Delivery (no user).
+    "claim": Transition(QUEUED, PostStatus.SENDING, SYSTEM),
+    "sent": Transition(NOT_SENT, PostStatus.SENT, SYSTEM),
+    "failed": Transition(DELIVERING, PostStatus.FAILED, SYSTEM),
+    "retry_later": Transition(DELIVERING, WAITING, SYSTEM),
+    "reconcile": Transition((PostStatus.SENDING,), WAITING, SYSTEM),
+}
+
+#: Sent (inside the transaction) when a post enters the queue: ``post_id``, ``run_after``.
+post_queued = Signal()
+
+
+class WorkflowError(InvalidPostState):
     """The post is not in a state that allows the requested action."""
 
 
@@ -47,33 +119,122 @@ def can(user, action: str) -> bool:
     return user.has_perm(f"wagtail_smo.{action}_socialpost")
 
 
-def _require(user, action: str) -> None:
-    if user is not None and not can(user, action):
+def allows(user, name: str, post: SocialPost) -> bool:
+    """True if ``user`` may make the transition ``name`` and ``post`` is in one of its statuses.
+
+    Never for a system transition: no person makes those (they have no button).
+    """
+    step = TRANSITIONS[name]
+    return (step.permission is not SYSTEM and post.status in step.sources
+            and can(user, step.permission))
+
+
+def require(user, name: str) -> Transition:
+    """The transition ``name``, once ``user`` is known to hold its permission.
+
+    ``user=None`` is a trusted caller (a management command, code): no check.
+    """
+    step = TRANSITIONS[name]
+    if step.permission is not SYSTEM and user is not None and not can(user, step.permission):
         raise PermissionDenied(_("You do not have permission to %(action)s social posts.")
-                               % {"action": action})
+                               % {"action": step.permission})
+    return step
 
 
-def _transition(post: SocialPost, allowed, **changes) -> None:
-    """Apply ``changes`` only if the post is still in an ``allowed`` status."""
-    changes["updated_at"] = timezone.now()
-    updated = SocialPost.objects.filter(pk=post.pk, status__in=allowed).update(**changes)
+def _target(step: Transition, post: SocialPost, changes: dict) -> str:
+    if step.target != WAITING:
+        return step.target
+    scheduled_at = changes.get("scheduled_at", post.scheduled_at)
+    return PostStatus.SCHEDULED if scheduled_at else PostStatus.APPROVED
+
+
+def run_after(post: SocialPost) -> datetime | None:
+    """When a queued post is due: the later of its schedule time and its next try."""
+    return max(filter(None, [post.scheduled_at, post.retry_at]), default=None)
+
+
+def queue_post(post: SocialPost) -> None:
+    """Hand an approved or scheduled post to the queue (its task is enqueued after the commit)."""
+    post_queued.send(sender=SocialPost, post_id=post.pk, run_after=run_after(post))
+
+
+def transition(post: SocialPost, name: str, user=None, *, where: Q | None = None,
+               log_data: dict | None = None, **changes: Any) -> bool:
+    """Make the change ``name`` to ``post`` if it is still in one of its statuses; True if made.
+
+    ``where`` narrows the conditional UPDATE further (delivery: due, same attempt id);
+    ``changes`` are the other fields written with the status.
+    """
+    step = require(user, name)
+    if not step.sources:
+        raise ValueError(f"{name!r} creates a post: use initial_status() and record_created()")
+    status = _target(step, post, changes)
+    changes.update(status=status, updated_at=timezone.now())
+    rows = SocialPost.objects.filter(pk=post.pk, status__in=step.sources)
+    updated = rows.filter(where or Q()).update(**changes)
     if not updated:
+        return False
+    for field, value in changes.items():
+        setattr(post, field, value)
+    if step.log_action:
+        log(post, step.log_action, user=user, data=log_data)
+    if status in QUEUED:
+        queue_post(post)
+    return True
+
+
+def _act(post: SocialPost, name: str, user, **changes: Any) -> SocialPost:
+    """A person's transition: refused with a clear message when the post moved on meanwhile."""
+    if not transition(post, name, user, **changes):
         post.refresh_from_db()
         raise WorkflowError(
             _("This post is %(status)s: the action is not possible any more.")
             % {"status": post.get_status_display().lower()}
         )
-    for name, value in changes.items():
-        setattr(post, name, value)
+    return post
 
 
-def _queue(post: SocialPost) -> None:
-    from ..delivery import queue_post
+def initial_status(name: str, user=None) -> str:
+    """The status of a post created by ``name`` ("create", "import"...), permission checked."""
+    step = require(user, name)
+    if step.sources:
+        raise ValueError(f"{name!r} changes an existing post")
+    return step.target
 
-    queue_post(post)
+
+def record_created(posts: Iterable[SocialPost], name: str, user=None,
+                   log_data: dict | None = None) -> None:
+    """After creating ``posts`` with ``initial_status(name)``: history entries, then the queue.
+
+    With ``log_data`` each post gets ``log()``'s entry; without, the entries (data: the channel)
+    are written in one query, as draft creation needs for many channels at once.
+    """
+    step = TRANSITIONS[name]
+    posts = list(posts)
+    if step.log_action and log_data is not None:
+        for post in posts:
+            log(post, step.log_action, user=user, data=log_data)
+    elif step.log_action and posts:
+        _log_many(posts, step.log_action, user)
+    for post in posts:
+        if post.status in QUEUED:
+            queue_post(post)
 
 
-def validate_schedule_time(when: datetime) -> None:
+def _log_many(posts: list[SocialPost], action: str, user) -> None:
+    """History entries of several new posts in one query (as ``log()`` would, one by one)."""
+    content_type = ContentType.objects.get_for_model(SocialPost, for_concrete_model=False)
+    now = timezone.now()
+    ModelLogEntry.objects.bulk_create([
+        ModelLogEntry(
+            content_type=content_type, label=str(post), action=action, timestamp=now,
+            data={"channel": post.channel}, object_id=str(post.pk), user=user,
+        )
+        for post in posts
+    ])
+
+
+def validate_schedule_time(when: datetime | None) -> None:
     """Refuse a schedule time that is not in the future."""
     if when is None:
         raise WorkflowError(_("Choose a date and time."))
@@ -84,59 +245,47 @@ def validate_schedule_time(when: datetime) -> None:
 @transaction.atomic
 def approve(post: SocialPost, user) -> SocialPost:
     """Approve a draft: it is sent as soon as possible (or at its scheduled time)."""
-    _require(user, "approve")
     scheduled = post.scheduled_at and post.scheduled_at > timezone.now()
-    status = PostStatus.SCHEDULED if scheduled else PostStatus.APPROVED
-    _transition(post, APPROVABLE, status=status, approved_by=user,
+    return _act(post, "approve", user, approved_by=user,
                 scheduled_at=post.scheduled_at if scheduled else None)
-    log(post, "wagtail_smo.post.approve", user=user)
-    _queue(post)
-    return post
 
 
 @transaction.atomic
 def schedule(post: SocialPost, when: datetime, user) -> SocialPost:
     """Approve a post for sending at ``when`` (which must be in the future)."""
-    _require(user, "approve")
+    require(user, "schedule")
     validate_schedule_time(when)
-    _transition(post, APPROVABLE, status=PostStatus.SCHEDULED, scheduled_at=when, approved_by=user)
-    log(post, "wagtail_smo.post.schedule", user=user, data={"scheduled_at": when.isoformat()})
-    _queue(post)
-    return post
+    return _act(post, "schedule", user, scheduled_at=when, approved_by=user,
+                log_data={"scheduled_at": when.isoformat()})
 
 
 @transaction.atomic
 def send_now(post: SocialPost, user) -> SocialPost:
-    """Send a post at once; a failed post is retried through delivery."""
-    _require(user, "send")
+    """Send a post at once; a failed post is retried."""
     if post.status == PostStatus.FAILED:
-        from ..delivery import retry_post
-
-        retry_post(post, user=user)
-        log(post, "wagtail_smo.post.retry", user=user)
-        return post
-    changes = {"status": PostStatus.APPROVED, "scheduled_at": None}
+        return retry(post, user)
+    changes: dict[str, Any] = {"scheduled_at": None}
     if post.approved_by_id is None:
         changes["approved_by"] = user
-    _transition(post, APPROVABLE, **changes)
-    log(post, "wagtail_smo.post.send_now", user=user)
-    _queue(post)
-    return post
+    return _act(post, "send_now", user, **changes)
+
+
+@transaction.atomic
+def retry(post: SocialPost, user) -> SocialPost:
+    """Put a failed post back in the queue for a new series of tries (needs "send")."""
+    return _act(post, "retry", user, retry_at=None, last_error="")
 
 
 @transaction.atomic
 def cancel(post: SocialPost, user) -> SocialPost:
     """Cancel a post that has not been sent; the page may then get a new draft."""
-    _require(user, "change")
-    _transition(post, CANCELLABLE, status=PostStatus.CANCELLED)
-    log(post, "wagtail_smo.post.cancel", user=user)
-    return post
+    return _act(post, "cancel", user)
 
 
 @transaction.atomic
 def duplicate(post: SocialPost, user, channel: str | None = None) -> SocialPost:
     """A new draft with the same text and link, for the same or another channel."""
-    _require(user, "add")
+    status = initial_status("duplicate", user)
     channel = channel or post.channel
     if SocialPost.objects.filter(page_id=post.page_id, channel=channel,
                                  status__in=OPEN_STATUSES).exists():
@@ -147,16 +296,13 @@ def duplicate(post: SocialPost, user, channel: str | None = None) -> SocialPost:
     copy = SocialPost.objects.create(
         page_id=post.page_id, revision_id=post.revision_id, site_id=post.site_id,
         channel=channel, text=post.text, link=post.link, image_id=post.image_id,
-        status=PostStatus.DRAFT, created_by=user,
+        status=status, created_by=user,
     )
-    log(copy, "wagtail_smo.post.duplicate", user=user, data={"source": post.pk})
+    record_created([copy], "duplicate", user, log_data={"source": post.pk})
     return copy
 
 
 def after_edit(post: SocialPost, user) -> None:
     """An edit by someone who may not approve sends an approved post back to review."""
-    if post.status in (PostStatus.APPROVED, PostStatus.SCHEDULED) and not can(user, "approve"):
-        SocialPost.objects.filter(pk=post.pk, status=post.status).update(
-            status=PostStatus.DRAFT, approved_by=None
-        )
-        post.status, post.approved_by = PostStatus.DRAFT, None
+    if post.status in QUEUED and not can(user, "approve"):
+        transition(post, "back_to_draft", user, approved_by=None)

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from ...delivery import deliver_due_posts
+from ...posts.delivery import deliver_due_posts
 
 
 class Command(BaseCommand):

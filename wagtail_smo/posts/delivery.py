@@ -2,8 +2,9 @@
 
 The steps, and why each one is there:
 
-1. ``queue_post`` enqueues the ``deliver_post`` task after the surrounding transaction commits
-   (deferred with ``run_after`` to ``scheduled_at`` when the backend can defer).
+1. A post enters the queue through the workflow (``posts/workflow.py``: approve, schedule, send
+   now, retry); the ``deliver_post`` task is enqueued after the transaction commits (deferred with
+   ``run_after`` to ``scheduled_at`` when the backend can defer) by the one queue helper.
 2. ``claim_post`` takes the post under a row lock (``select_for_update(skip_locked=True)`` where the
    database has it) *and* a conditional UPDATE, so that of two workers holding the same task only
    one wins. The post becomes "sending" with a fresh ``attempt_id`` before any network call.
@@ -15,6 +16,11 @@ The steps, and why each one is there:
    after sending, dropped connection, unreadable body) is retried only where the network
    de-duplicates; elsewhere the post fails with a reason so that a person checks first.
 6. ``reconcile_stuck_posts`` handles posts left "sending" by a killed worker with the same rule.
+
+This module decides what happens to a post (send now, try again at T, fail) and records it with
+the workflow's system transitions ("claim", "sent", "failed", "retry_later", "reconcile"): it takes
+no user and imports no task. A post put back in the queue is enqueued by the workflow's
+``post_queued`` signal, through the queue helper.
 """
 
 from __future__ import annotations
@@ -27,22 +33,23 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from .conf import smo_settings
-from .exceptions import ImproperlyConfiguredChannel, InvalidPostState, ProviderError
-from .models import AttemptOutcome, DeliveryAttempt, PostStatus, SocialPost
-from .posts.outgoing import outgoing_post
-from .providers import channel_config, get_provider, provider_class
-from .providers.base import SendResult, redact
+from ..conf import smo_settings
+from ..exceptions import ImproperlyConfiguredChannel, ProviderError, UncertainDelivery
+from ..models import AttemptOutcome, DeliveryAttempt, PostStatus, SocialPost
+from ..providers import channel_config, get_provider, provider_class
+from ..providers.base import SendResult, redact
+from . import workflow
+from .outgoing import outgoing_post
 
-logger = logging.getLogger(__name__)
+# Named as before the move into posts/: the secret-redacting log filter is set on this name.
+logger = logging.getLogger("wagtail_smo.delivery")
 
 #: Statuses of a post waiting for a worker.
-QUEUED_STATUSES = (PostStatus.APPROVED, PostStatus.SCHEDULED)
+QUEUED_STATUSES = workflow.QUEUED
 
 _TID_ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"
 
@@ -60,48 +67,6 @@ def new_delivery_key() -> str:
 
 def _options() -> dict:
     return smo_settings.DELIVERY
-
-
-def _deliver_task():
-    from .tasks import deliver_post
-
-    options = _options()
-    return deliver_post.using(backend=options["TASK_BACKEND"], queue_name=options["QUEUE"])
-
-
-def _enqueue(post_id: int, when: datetime | None) -> None:
-    """Enqueue ``deliver_post`` now, or deferred to ``when`` where the backend can defer."""
-    task = _deliver_task()
-    if when is not None and when > timezone.now():
-        if not task.get_backend().supports_defer:
-            # The immediate backend cannot wait: deliver_due_posts (or smo_deliver_due) sends it.
-            return
-        task = task.using(run_after=when)
-    task.enqueue(post_id)
-
-
-def queue_post(post: SocialPost) -> None:
-    """Enqueue the delivery of an approved or scheduled post once the transaction commits."""
-    when = max(filter(None, [post.scheduled_at, post.retry_at]), default=None)
-    post_id = post.pk
-    transaction.on_commit(lambda: _enqueue(post_id, when))
-
-
-def retry_post(post: SocialPost, user=None) -> None:
-    """Put a failed post back in the queue (a new series of tries); checks ``user``'s permission."""
-    if user is not None and not (
-        user.has_perm("wagtail_smo.send_socialpost")
-        or user.has_perm("wagtail_smo.approve_socialpost")
-    ):
-        raise PermissionDenied("You may not send social posts.")
-    status = PostStatus.SCHEDULED if post.scheduled_at else PostStatus.APPROVED
-    updated = SocialPost.objects.filter(pk=post.pk, status=PostStatus.FAILED).update(
-        status=status, retry_at=None, last_error="", updated_at=timezone.now()
-    )
-    if not updated:
-        raise InvalidPostState("Only a failed post can be retried.")
-    post.status, post.retry_at, post.last_error = status, None, ""
-    queue_post(post)
 
 
 @dataclass
@@ -136,10 +101,8 @@ def claim_post(post_id: int) -> Claim | None:
             return None
         attempt_id = uuid.uuid4().hex
         key = post.delivery_key or new_delivery_key()
-        won = SocialPost.objects.filter(_due(now), pk=post_id).update(
-            status=PostStatus.SENDING, attempt_id=attempt_id, delivery_key=key, updated_at=now
-        )
-        if not won:
+        if not workflow.transition(post, "claim", where=_due(now), attempt_id=attempt_id,
+                                   delivery_key=key):
             return None
         previous = post.attempts.order_by("-started_at", "-id").first()
         number = previous.number + 1 if previous and previous.outcome in (
@@ -148,7 +111,6 @@ def claim_post(post_id: int) -> Claim | None:
         attempt = DeliveryAttempt.objects.create(
             post=post, attempt_id=attempt_id, number=number, channel=post.channel, started_at=now
         )
-        post.status, post.attempt_id, post.delivery_key = PostStatus.SENDING, attempt_id, key
     return Claim(post=post, attempt=attempt)
 
 
@@ -163,25 +125,19 @@ def backoff_seconds(number: int, retry_after: float | None = None) -> float:
     return delay
 
 
-def _finish(claim: Claim, *, outcome: str, post_fields: dict, message: str = "",
-            status_code: int | None = None, retry_at: datetime | None = None) -> bool:
-    """Write the attempt's outcome, and the post's fields if the post still belongs to it."""
-    now = timezone.now()
+def _finish(claim: Claim, transition: str, *, outcome: str, post_fields: dict,
+            message: str = "", status_code: int | None = None,
+            retry_at: datetime | None = None) -> bool:
+    """Write the attempt's outcome, and the post's ``transition`` if the post is still its own."""
     with transaction.atomic():
-        updated = SocialPost.objects.filter(
-            pk=claim.post.pk, attempt_id=claim.attempt.attempt_id
-        ).exclude(status=PostStatus.SENT).update(updated_at=now, **post_fields)
-        DeliveryAttempt.objects.filter(pk=claim.attempt.pk).update(
-            outcome=outcome, finished_at=now, message=message, status_code=status_code,
-            retry_at=retry_at,
+        updated = workflow.transition(
+            claim.post, transition, where=Q(attempt_id=claim.attempt.attempt_id), **post_fields
         )
-    for name, value in post_fields.items():
-        setattr(claim.post, name, value)
-    return bool(updated)
-
-
-def _waiting_status(post: SocialPost) -> str:
-    return PostStatus.SCHEDULED if post.scheduled_at else PostStatus.APPROVED
+        DeliveryAttempt.objects.filter(pk=claim.attempt.pk).update(
+            outcome=outcome, finished_at=timezone.now(), message=message,
+            status_code=status_code, retry_at=retry_at,
+        )
+    return updated
 
 
 def safe_remote_url(url: str) -> str:
@@ -191,8 +147,8 @@ def safe_remote_url(url: str) -> str:
 
 
 def _record_success(claim: Claim, result: SendResult) -> str:
-    _finish(claim, outcome=AttemptOutcome.SENT, post_fields={
-        "status": PostStatus.SENT, "sent_at": timezone.now(), "remote_id": result.remote_id[:255],
+    _finish(claim, "sent", outcome=AttemptOutcome.SENT, post_fields={
+        "sent_at": timezone.now(), "remote_id": result.remote_id[:255],
         "remote_url": safe_remote_url(result.remote_url), "last_error": "", "retry_at": None,
     })
     logger.info("Post %s sent to channel %s (%s)", claim.post.pk, claim.post.channel,
@@ -202,9 +158,8 @@ def _record_success(claim: Claim, result: SendResult) -> str:
 
 def _fail(claim: Claim, message: str, *, outcome: str = AttemptOutcome.FAILED,
           status_code: int | None = None) -> str:
-    _finish(claim, outcome=outcome, message=message, status_code=status_code, post_fields={
-        "status": PostStatus.FAILED, "last_error": message, "retry_at": None,
-    })
+    _finish(claim, "failed", outcome=outcome, message=message, status_code=status_code,
+            post_fields={"last_error": message, "retry_at": None})
     logger.warning("Post %s to channel %s failed: %s", claim.post.pk, claim.post.channel, message)
     return PostStatus.FAILED
 
@@ -232,14 +187,11 @@ def _record_error(claim: Claim, exc: ProviderError) -> str:
         retry_at = timezone.now() + timedelta(
             seconds=backoff_seconds(claim.attempt.number, exc.retry_after)
         )
-        _finish(claim, outcome=AttemptOutcome.RETRY, message=message, status_code=exc.status,
-                retry_at=retry_at, post_fields={
-                    "status": _waiting_status(claim.post), "retry_at": retry_at,
-                    "last_error": message,
-                })
-        post_id = claim.post.pk
-        transaction.on_commit(lambda: _enqueue(post_id, retry_at))
-        logger.info("Post %s to channel %s will be retried at %s: %s", post_id,
+        # Back to the queue: the workflow announces the post, due again at ``retry_at``.
+        _finish(claim, "retry_later", outcome=AttemptOutcome.RETRY, message=message,
+                status_code=exc.status, retry_at=retry_at,
+                post_fields={"retry_at": retry_at, "last_error": message})
+        logger.info("Post %s to channel %s will be retried at %s: %s", claim.post.pk,
                     claim.post.channel, retry_at.isoformat(), message)
         return PostStatus.SCHEDULED
     if exc.retryable:
@@ -265,8 +217,6 @@ def send_claimed(claim: Claim) -> str:
 
 
 def _unexpected(exc: Exception) -> ProviderError:
-    from .exceptions import UncertainDelivery
-
     return UncertainDelivery(f"Unexpected error ({exc.__class__.__name__}).")
 
 
@@ -284,9 +234,9 @@ def _requeue_if_early(post_id: int) -> None:
     post = SocialPost.objects.filter(pk=post_id, status__in=QUEUED_STATUSES).first()
     if post is None:
         return
-    when = max(filter(None, [post.scheduled_at, post.retry_at]), default=None)
+    when = workflow.run_after(post)
     if when is not None and when > timezone.now():
-        transaction.on_commit(lambda: _enqueue(post_id, when))
+        workflow.queue_post(post)
 
 
 INTERRUPTED_HINT = (
@@ -310,9 +260,9 @@ def reconcile_stuck_posts(older_than: timedelta | None = None) -> dict[str, int]
             )
         claim = Claim(post=post, attempt=attempt)
         if _deduplicates(post.channel):
-            _finish(claim, outcome=AttemptOutcome.INTERRUPTED, message=INTERRUPTED_HINT,
-                    post_fields={"status": _waiting_status(post), "retry_at": None})
-            transaction.on_commit(lambda pk=post.pk: _enqueue(pk, None))
+            # Back to the queue at once (the workflow announces it; it is due now).
+            _finish(claim, "reconcile", outcome=AttemptOutcome.INTERRUPTED,
+                    message=INTERRUPTED_HINT, post_fields={"retry_at": None})
             counts["requeued"] += 1
         else:
             _fail(claim, f"{INTERRUPTED_HINT} {UNCERTAIN_HINT}", outcome=AttemptOutcome.UNKNOWN)
