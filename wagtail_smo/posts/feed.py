@@ -14,11 +14,11 @@ from django.urls import reverse
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.feedgenerator import Enclosure, Rss201rev2Feed
 from django.utils.html import escape
-from wagtail.models import Page
 
 from ..feeds.items import xml_safe
 from ..models import PostStatus, SocialPost
 from ..net import is_public_url
+from ..pages import visible_pages
 from ..providers import channel_aliases
 
 FEED_STATUSES = (PostStatus.APPROVED, PostStatus.SCHEDULED)
@@ -41,7 +41,7 @@ def feed_posts(channel: str):
 
     Approved posts (sent as soon as possible) come before scheduled ones.
     """
-    public_pages = Page.objects.live().public().values("pk")
+    public_pages = visible_pages().values("pk")
     return (
         SocialPost.objects.filter(channel=channel, status__in=FEED_STATUSES,
                                   page__in=public_pages)
