@@ -139,7 +139,15 @@ def _route(site: Site, path: str) -> Page | None:
     path = unquote(path or "/")
     if not path.startswith("/"):
         path = "/" + path
-    language = _url_language(path)
+    used, prefix_default = is_language_prefix_patterns_used(settings.ROOT_URLCONF)
+    language = None
+    if used:
+        # The language the URL's prefix activates; without prefix_default_language an
+        # unprefixed path is in the default language, else Django only redirects from it.
+        language = translation.get_language_from_path(path) or (
+            None if prefix_default else settings.LANGUAGE_CODE)
+        if language is None:
+            return None
     with translation.override(language) if language else nullcontext():
         page_path = _serve_path(path)
         if page_path is None:
@@ -151,16 +159,6 @@ def _route(site: Site, path: str) -> Page | None:
             return root.specific.route(None, components)[0]
         except Http404:
             return None
-
-
-def _url_language(path: str) -> str | None:
-    """The language the URL's ``i18n_patterns`` prefix activates (None without those patterns)."""
-    used, prefix_default = is_language_prefix_patterns_used(settings.ROOT_URLCONF)
-    if not used:
-        return None
-    language = translation.get_language_from_path(path)
-    # Without prefix_default_language, an unprefixed path is in the default language.
-    return language or (None if prefix_default else settings.LANGUAGE_CODE)
 
 
 def _serve_path(path: str) -> str | None:
