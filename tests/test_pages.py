@@ -296,3 +296,64 @@ def test_visible_pages_leave_out_drafts_restricted_and_other_sites(demo_content,
     assert listed == section - {excluded.pk}
     everywhere = {p.pk for p in visible_pages()}
     assert BlogPage.objects.get(slug="only-there").pk in everywhere
+
+
+# --- the callers ----------------------------------------------------------------------------
+
+
+def test_endpoint_and_import_accept_the_links_the_site_prints(client, demo_content):
+    import csv
+    import datetime
+    import io
+
+    from django.utils import timezone
+
+    from wagtail_smo.posts.importing import import_schedule
+
+    blog = BlogIndexPage.objects.get(slug="blog")
+    page = add(blog, BlogPage(title="Кошки", slug="кошки"))
+    canonical = canonical_link(client, page)
+    response = client.get("/smo/meta/", {"url": canonical})
+    assert response.status_code == 200 and response.json()["url"] == canonical
+    assert client.get("/smo/meta/", {"url": "HTTP://LOCALHOST" + POST}).status_code == 200
+    assert client.get("/smo/meta/", {"path": "http://localhost" + POST}).status_code == 400
+
+    when = (timezone.localtime() + datetime.timedelta(days=3)).strftime("%Y-%m-%d %H:%M")
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows([
+        ["channel", "datetime", "text", "link"],
+        ["mastodon-demo", when, "Кошки", canonical],
+        ["x-demo", when, "An upper-case host", "HTTP://LOCALHOST" + POST + "?utm_source=x"],
+    ])
+    result = import_schedule(buffer.getvalue(), dry_run=True)
+    assert result.ok, result.problems
+    assert [row.page.pk for row in result.rows] == [page.pk, post().pk]
+
+
+def test_audit_duplicate_titles_count_only_visible_pages(demo_content):
+    from wagtail_smo.audit import AuditContext
+
+    shared = BlogPage.objects.get(slug="shared-without-an-image")
+    other = BlogPage.objects.get(slug="hashtags-and-reach")
+    title = "Hashtags and reach"
+    assert other.pk in [pk for pk, _ in AuditContext().pages_sharing_title(shared, title)]
+    PageViewRestriction.objects.create(page=other, restriction_type=PageViewRestriction.LOGIN)
+    assert other.pk not in [pk for pk, _ in AuditContext().pages_sharing_title(shared, title)]
+
+
+def test_render_meta_command_refuses_a_bad_address_as_a_real_process(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    # A real process (system checks included) fails with one line and exit status 2 before it
+    # reads the database: neither address can name a page.
+    for address, message in [("ftp://localhost/x/", "not an absolute http(s) URL"),
+                             ("blog/post/", "no site for the path")]:
+        result = subprocess.run(
+            [sys.executable, "manage.py", "smo_render_meta", address],
+            cwd=Path(__file__).resolve().parent.parent, capture_output=True, text=True,
+            env={"SMO_VAR_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"},
+        )
+        assert result.returncode == 2
+        assert result.stderr.strip().count("\n") == 0 and message in result.stderr
