@@ -357,3 +357,13 @@ def test_render_meta_command_refuses_a_bad_address_as_a_real_process(tmp_path):
         )
         assert result.returncode == 2
         assert result.stderr.strip().count("\n") == 0 and message in result.stderr
+
+
+def test_cached_meta_follows_a_page_becoming_a_section(client, demo_content):
+    page = post()
+    assert parse_head(client.get(POST).content.decode()).one("article:section") == "Blog"
+    add(page, BlogPage(title="A reply", slug="a-reply"))  # the post's first child page
+    head = parse_head(client.get(POST).content.decode())
+    assert head.one("article:section") == resolve(post()).section == page.title
+    BlogPage.objects.get(slug="a-reply").delete()
+    assert parse_head(client.get(POST).content.decode()).one("article:section") == "Blog"
