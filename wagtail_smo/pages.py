@@ -287,5 +287,5 @@ def _excluded_from_feeds() -> Q | None:
     return query
 
 
-def _has_own_field(model, name: str) -> bool:
+def _has_own_field(model: type[Page], name: str) -> bool:
     return any(field.name == name for field in model._meta.get_fields())

@@ -39,7 +39,9 @@ class AuditContext:
         """The Wagtail site whose tree holds ``page`` (Wagtail caches the site roots)."""
         return page.get_site() if page.path else None
 
-    def pages_sharing_title(self, page, title: str, limit: int = 3) -> list[tuple[int, str]]:
+    def pages_sharing_title(
+        self, page: Page, title: str, limit: int = 3
+    ) -> list[tuple[int, str]]:
         """Other visible pages of ``page``'s site whose social title is ``title``: (id, title).
 
         Only pages the public may see (``wagtail_smo.pages.visible_pages``): a crawler never

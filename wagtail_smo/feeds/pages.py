@@ -7,6 +7,8 @@ pages an editor kept out of feeds can never leak.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.apps import apps
 from django.db.models import QuerySet
 from wagtail.models import Page, Site, get_page_models
@@ -38,7 +40,9 @@ def feed_models() -> list[type[Page]]:
     return models or [m for m in get_page_models() if not m._meta.abstract]
 
 
-def item_pages(site: Site, section: Page | None = None, models=None) -> QuerySet:
+def item_pages(
+    site: Site, section: Page | None = None, models: Iterable[type[Page]] | None = None
+) -> QuerySet:
     """Visible items of a site (or a section of it), newest first; base ``Page`` instances."""
     queryset = visible_pages(section=section or site.root_page, listed=True)
     return queryset.type(*(models or feed_models())).order_by("-first_published_at", "-pk")

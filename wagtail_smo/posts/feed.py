@@ -8,7 +8,7 @@ Only posts of live pages without a view restriction appear.
 
 from __future__ import annotations
 
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -36,7 +36,7 @@ def feed_path(channel: str) -> str:
     return reverse("wagtail_smo:post_feed", args=(channel,)) + f"?token={feed_token(channel)}"
 
 
-def feed_posts(channel: str):
+def feed_posts(channel: str) -> QuerySet[SocialPost]:
     """Approved and scheduled posts of a channel whose page the public may see, soonest first.
 
     Approved posts (sent as soon as possible) come before scheduled ones.
