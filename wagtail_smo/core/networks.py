@@ -32,9 +32,9 @@ from .text import COUNTERS, CountingRule, count, limit_of, parse
 
 __all__ = [
     "FALLBACK_TEMPLATE", "FOREVER", "CardStyle", "CountingRule", "Features", "FieldLimits",
-    "ImageNeeds", "Network", "UnknownNetwork", "all_networks", "channel_config", "count_length",
-    "counting_rule", "default_template", "get_network", "missing", "network_for_channel",
-    "network_limit",
+    "ImageNeeds", "Network", "UnknownNetwork", "all_networks", "channel_aliases", "channel_config",
+    "channel_network", "count_length", "counting_rule", "default_template", "get_network",
+    "missing", "network_for_channel", "network_limit",
 ]
 
 #: Providers shipped with the package, in the order previews and choosers list their networks.
@@ -261,6 +261,19 @@ def channel_config(alias: str) -> dict:
         raise ImproperlyConfiguredChannel(
             f"Unknown channel {alias!r}: add it to WAGTAIL_SMO['PROVIDERS']."
         ) from None
+
+
+def channel_aliases() -> list[str]:
+    """Every configured channel alias, in settings order."""
+    return list(smo_settings.PROVIDERS)
+
+
+def channel_network(alias: str) -> str:
+    """The key of the network a channel posts to ("mastodon", "x", ...), without credentials.
+
+    Console, in-memory and webhook channels may imitate a network with ``OPTIONS["NETWORK"]``.
+    """
+    return network_key_of(channel_config(alias))
 
 
 def network_key_of(config: dict) -> str:
