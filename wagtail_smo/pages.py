@@ -27,6 +27,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.encoding import punycode
 from wagtail.models import Page, Site, get_page_models
+from wagtail.query import PageQuerySet
 
 __all__ = [
     "AddressError", "is_public", "is_section", "page_at_url", "section_of", "section_pages",
@@ -252,7 +253,7 @@ def _home_depth(page: Page, site: Site | None, ancestors: list[Page] | None) -> 
 
 def visible_pages(
     site: Site | None = None, section: Page | None = None, *, listed: bool = False
-) -> QuerySet:
+) -> PageQuerySet:
     """Pages the public may see: live, no view restriction on them or an ancestor (base ``Page``).
 
     With ``section``, only its descendants (not the section itself); else with ``site``, its root

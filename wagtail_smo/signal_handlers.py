@@ -16,6 +16,7 @@ This module sits at the top: it imports the tasks and the parts whose signals it
 
 from __future__ import annotations
 
+from django.db.models import Model
 from django.db.models.signals import post_delete, post_save
 from taggit.managers import TaggableManager
 from wagtail.images import get_image_model
@@ -50,7 +51,7 @@ def _connect_both(receiver, sender, uid: str) -> None:
     post_delete.connect(receiver, sender=sender, dispatch_uid=f"{uid}-delete")
 
 
-def page_tag_models() -> tuple[set[type], set[type]]:
+def page_tag_models() -> tuple[set[type[Model]], set[type[Model]]]:
     """(tag link models, tag models) of every page model's tag fields."""
     links, tags = set(), set()
     for model in get_page_models():

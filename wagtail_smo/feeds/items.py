@@ -150,7 +150,7 @@ def load_specific(
     Image foreign keys come in the same query and tags in one more query per model; with a
     ``context``, the translations of the chunk too (Wagtail i18n). Missing pages are left out.
     """
-    by_model: dict[type, list[int]] = {}
+    by_model: dict[type[Page], list[int]] = {}
     for pk, content_type_id in keys:
         model = ContentType.objects.get_for_id(content_type_id).model_class() or Page
         by_model.setdefault(model, []).append(pk)

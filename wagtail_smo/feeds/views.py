@@ -44,6 +44,7 @@ def feed(request: HttpRequest, filename: str, section: str = "") -> HttpResponse
     if last_modified is not None:
         response["Last-Modified"] = http_date(last_modified)
     patch_cache_control(response, public=True, max_age=smo_settings.FEEDS["CACHE_MAX_AGE"])
-    return get_conditional_response(
+    # Given a response, Django returns it or a 304/412 one, never None (the stubs allow None).
+    return get_conditional_response(  # type: ignore[return-value]
         request, etag=etag, last_modified=last_modified, response=response
     )

@@ -273,8 +273,8 @@ def reconcile_stuck_posts(older_than: timedelta | None = None) -> dict[str, int]
 def due_post_ids(limit: int | None = None) -> list[int]:
     """Ids of approved or scheduled posts whose time has come, oldest first."""
     ids = SocialPost.objects.filter(_due(timezone.now())).order_by("scheduled_at", "pk")
-    ids = ids.values_list("pk", flat=True)
-    return list(ids[:limit] if limit else ids)
+    pks = ids.values_list("pk", flat=True)
+    return list(pks[:limit] if limit else pks)
 
 
 def deliver_due_posts(limit: int | None = None) -> dict[str, int]:

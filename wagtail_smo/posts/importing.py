@@ -219,7 +219,7 @@ def validate_rows(rows: list[tuple[int, dict]]) -> ImportResult:
                                            status__in=OPEN_STATUSES).exists():
                 problems.append(f"the page already has an open post for {channel}")
             seen.setdefault(key, n)
-        if problems:
+        if problems or when is None:  # a bad date-time is always one of the problems
             result.problems.extend(f"row {n}: {p}" for p in problems)
         else:
             result.rows.append(ImportRow(n, channel, when, text, link, image_url, page))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from datetime import UTC, datetime
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from ..core.networks import (
     FOREVER,
@@ -119,7 +119,7 @@ class BlueskyProvider(HttpProvider):
 
     def build_payload(self, message: OutgoingPost) -> dict:
         """An app.bsky.feed.post record with facets and, with a link, an external card."""
-        record = {
+        record: dict[str, Any] = {
             "$type": POST_COLLECTION,
             "text": message.text,
             "createdAt": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z",
@@ -136,7 +136,7 @@ class BlueskyProvider(HttpProvider):
 
     def upload_media(self, message: OutgoingPost, payload: dict) -> None:
         """uploadBlob; the blob becomes the card's thumb (or an image embed without a link)."""
-        if len(message.image) > BLOB_LIMIT:
+        if len(message.image or b"") > BLOB_LIMIT:
             self.unsupported_feature(f"an image over {BLOB_LIMIT:,} bytes")
             return
         response = self.xrpc("POST", "com.atproto.repo.uploadBlob", data=message.image,

@@ -64,7 +64,7 @@ def check_network(alias: str, path: str, backend: type[BaseProvider],
                        "Give the provider class `declares = NETWORK`, a module-level "
                        "Network(key, label, counting=CountingRule(...), template=...) from "
                        "wagtail_smo.core.networks (see ADDING_PROVIDERS.md).", 7)]
-    errors = []
+    errors: list[checks.CheckMessage] = []
     registered = next((n for n in networks.all_networks() if n.key == declared.key), None)
     if registered is not None and registered != declared:
         errors.append(_error(alias, f"{path} declares network {declared.key!r}, which another "
@@ -94,7 +94,7 @@ def check_providers(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
         return [checks.Error("WAGTAIL_SMO['PROVIDERS'] must be a dict of channels.",
                              hint="{'alias': {'BACKEND': ..., 'OPTIONS': {...}}}",
                              id="wagtail_smo.E100")]
-    errors = []
+    errors: list[checks.CheckMessage] = []
     for alias, config in providers.items():
         errors.extend(check_channel(alias, config))
     return errors

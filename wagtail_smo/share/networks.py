@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import quote, urlencode
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from ..core.networks import get_network
@@ -121,12 +122,12 @@ class ShareTarget:
     # Whether the shared URL gets UTM parameters (not for "copy": people paste it anywhere).
     utm: bool = True
     # Accessible name when it is not "Share on <label>".
-    action: str = ""
+    action: str | Promise = ""
     # The label of a page action (a network's label comes from the registry).
-    own_label: str = ""
+    own_label: str | Promise = ""
 
     @property
-    def label(self) -> str:
+    def label(self) -> str | Promise:
         """The visible name: the registry's label of the network, or the action's own."""
         return self.own_label or get_network(self.key).label
 
