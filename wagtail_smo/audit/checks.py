@@ -12,7 +12,10 @@ from urllib.parse import urlsplit
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from wagtail.models import Page
 
+from ..core.networks import Network
+from ..meta.resolver import SocialMeta
 from ..meta.sources import MISSING, Source
 from . import limits
 from .context import AuditContext
@@ -20,13 +23,15 @@ from .findings import Finding, Level
 from .sources import describe_source, image_of_source
 
 Check = Callable[..., Iterable[Finding]]
+#: (limit, the networks with that limit) pairs, as ``limits.field_limits`` gives them.
+NetworkLimits = list[tuple[int, list[Network]]]
 
 # Host names that no crawler on the internet can reach.
 _LOCAL_SUFFIXES = (".localhost", ".local", ".internal", ".lan", ".home", ".test", ".invalid",
                    ".example")
 
 
-def check_image(page, meta, context: AuditContext) -> Iterator[Finding]:
+def check_image(page: Page, meta: SocialMeta, context: AuditContext) -> Iterator[Finding]:
     """No image, an unreadable image, an image that is too small or in a rejected format."""
     source = meta.sources.get("image", MISSING)
     if meta.image is None:
@@ -69,7 +74,7 @@ def check_image(page, meta, context: AuditContext) -> Iterator[Finding]:
         )
 
 
-def check_title(page, meta, context: AuditContext) -> Iterator[Finding]:
+def check_title(page: Page, meta: SocialMeta, context: AuditContext) -> Iterator[Finding]:
     """Titles longer than the networks show, and titles shared with another live page."""
     length = len(meta.title)
     where = describe_source(page, meta.sources.get("title", MISSING))
@@ -94,7 +99,7 @@ def check_title(page, meta, context: AuditContext) -> Iterator[Finding]:
         )
 
 
-def check_description(page, meta, context: AuditContext) -> Iterator[Finding]:
+def check_description(page: Page, meta: SocialMeta, context: AuditContext) -> Iterator[Finding]:
     """Description missing, or outside the 50–200 characters that cards show well."""
     if not meta.description:
         yield Finding(
@@ -123,7 +128,7 @@ def check_description(page, meta, context: AuditContext) -> Iterator[Finding]:
         )
 
 
-def check_routable(page, meta, context: AuditContext) -> Iterator[Finding]:
+def check_routable(page: Page, meta: SocialMeta, context: AuditContext) -> Iterator[Finding]:
     """A page without a public URL (outside every site's tree) cannot be shared at all."""
     if meta.url is None:
         yield Finding(
@@ -135,7 +140,7 @@ def check_routable(page, meta, context: AuditContext) -> Iterator[Finding]:
         )
 
 
-def check_site(page, meta, context: AuditContext) -> Iterator[Finding]:
+def check_site(page: Page, meta: SocialMeta, context: AuditContext) -> Iterator[Finding]:
     """The page's site must have a root URL that crawlers on the internet can reach."""
     site = context.site_for(page)
     if site is None:
@@ -151,7 +156,7 @@ def check_site(page, meta, context: AuditContext) -> Iterator[Finding]:
         )
 
 
-def _names(networks) -> str:
+def _names(networks: Iterable[Network]) -> str:
     """Network labels as a phrase: "X", "Facebook and LinkedIn", "A, B and C"."""
     labels = [str(network.label) for network in networks]
     if len(labels) == 1:
@@ -159,7 +164,7 @@ def _names(networks) -> str:
     return _("%(names)s and %(last)s") % {"names": ", ".join(labels[:-1]), "last": labels[-1]}
 
 
-def _cut_by(cut, shown) -> str:
+def _cut_by(cut: NetworkLimits, shown: NetworkLimits) -> str:
     """ "X cuts it after 70, Facebook and LinkedIn after 60 (Telegram shows up to 100)": the
     networks that cut a value, longest limit first, then those that show it whole."""
     (first_limit, first), rest = cut[0], cut[1:]
@@ -178,7 +183,7 @@ def _cut_by(cut, shown) -> str:
     return text
 
 
-def _left_out_finding(page, source: Source, context: AuditContext) -> Finding:
+def _left_out_finding(page: Page, source: Source, context: AuditContext) -> Finding:
     """Say why the image named by ``source`` cannot be used: a missing file or its format."""
     found_in = Source(source.kind, source.field, page_id=source.page_id)  # where, not the fault
     image = image_of_source(page, found_in, context)
