@@ -7,7 +7,7 @@ and returns the network's share URL with every value URL-encoded (``%20`` for sp
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from urllib.parse import quote, urlencode
 
@@ -166,6 +166,6 @@ def network_choices() -> list[tuple[str, str]]:
     return [(n.key, str(n.label)) for n in NETWORKS.values()]
 
 
-def unknown_networks(names) -> list[str]:
+def unknown_networks(names: Iterable[str]) -> list[str]:
     """The names in ``names`` that are not known share buttons."""
     return [name for name in names if name not in NETWORKS]
