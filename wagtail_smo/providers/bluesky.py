@@ -6,6 +6,8 @@ import threading
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
+import requests
+
 from ..core.networks import (
     FOREVER,
     CardStyle,
@@ -102,7 +104,8 @@ class BlueskyProvider(HttpProvider):
             self._sessions[self._session_key] = session
             return session
 
-    def xrpc(self, method: str, nsid: str, *, publishing: bool = False, **kwargs):
+    def xrpc(self, method: str, nsid: str, *, publishing: bool = False,
+             **kwargs: Any) -> requests.Response:
         """An authenticated XRPC call; an expired access token is refreshed once."""
         extra = kwargs.pop("headers", {})
         for refresh in (False, True):
