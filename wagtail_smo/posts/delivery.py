@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from ..conf import smo_settings
@@ -85,7 +85,7 @@ def _due(now: datetime) -> Q:
     )
 
 
-def _locked(queryset):
+def _locked(queryset: QuerySet[SocialPost]) -> QuerySet[SocialPost]:
     if connection.features.has_select_for_update_skip_locked:
         return queryset.select_for_update(skip_locked=True)
     # SQLite has no row locks; the conditional UPDATE below still lets one worker win.
