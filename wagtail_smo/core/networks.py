@@ -31,10 +31,10 @@ from ..exceptions import ImproperlyConfiguredChannel
 from .text import COUNTERS, CountingRule, count, limit_of, parse
 
 __all__ = [
-    "FALLBACK_TEMPLATE", "FOREVER", "CardStyle", "CountingRule", "Features", "FieldLimits",
-    "ImageNeeds", "Network", "UnknownNetwork", "all_networks", "channel_config", "count_length",
-    "counting_rule", "default_template", "get_network", "missing", "network_for_channel",
-    "network_limit",
+    "FALLBACK_TEMPLATE", "FOREVER", "IMAGE_FORMATS", "CardStyle", "CountingRule", "Features",
+    "FieldLimits", "ImageNeeds", "Network", "UnknownNetwork", "all_networks", "aspect_ratio",
+    "channel_config", "count_length", "counting_rule", "default_template", "get_network",
+    "missing", "network_for_channel", "network_limit",
 ]
 
 #: Providers shipped with the package, in the order previews and choosers list their networks.
@@ -102,6 +102,34 @@ class ImageNeeds:
     max_bytes: int | None = None
     #: Accepted file formats ("jpeg", "png", "gif", "webp").
     formats: tuple[str, ...] = ("jpeg", "png")
+
+    @property
+    def card_size(self) -> tuple[int, int] | None:
+        """The (width, height) declared for the link card's image (use "card"), or None.
+
+        The audit measures a page's social image against it: the card is what a shared link
+        shows, whereas sizes for other uses (a Telegram photo, a Threads post) are recommendations
+        for images posted on their own.
+        """
+        return next(((w, h) for use, w, h in self.sizes if use == "card"), None)
+
+    @property
+    def aspect_ratio(self) -> float | None:
+        """``aspect`` as width / height ("1.91:1" -> 1.91), or None when none is declared."""
+        return aspect_ratio(self.aspect) if self.aspect else None
+
+
+#: Image formats a network may accept (``ImageNeeds.formats``).
+IMAGE_FORMATS = ("jpeg", "png", "gif", "webp")
+
+
+def aspect_ratio(aspect: str) -> float:
+    """Width / height of an aspect written "W:H" ("1.91:1" -> 1.91); ValueError when invalid."""
+    width, sep, height = aspect.partition(":")
+    ratio = float(width) / float(height) if sep else math.nan
+    if not ratio > 0 or math.isinf(ratio):
+        raise ValueError(f"not an aspect ratio: {aspect!r}")
+    return ratio
 
 
 #: ``Features.dedup_window`` of a network that keeps a client-chosen key for good.
@@ -173,6 +201,7 @@ def missing(network: Any) -> list[str]:
         else:
             problems.extend(f"a valid template ({problem})"
                             for problem in parse(network.template)[1])
+    problems.extend(_image_problems(network.images))
     card = network.card
     if card is not None:
         if not card.title_max or card.title_max <= 0:
@@ -181,6 +210,26 @@ def missing(network: Any) -> list[str]:
             problems.append(f"a card aspect among {', '.join(ASPECTS)}")
         if card.site_label not in ("domain", "site_name"):
             problems.append("a card site_label of 'domain' or 'site_name'")
+    return problems
+
+
+def _image_problems(images: ImageNeeds | None) -> list[str]:
+    """What an image declaration gets wrong, in words (the audit reads every field of it)."""
+    if images is None:
+        return []
+    problems = []
+    if images.aspect is not None:
+        try:
+            aspect_ratio(images.aspect)
+        except (ValueError, ZeroDivisionError):
+            problems.append(f"an image aspect written as 'W:H', not {images.aspect!r}")
+    unknown = [fmt for fmt in images.formats if fmt not in IMAGE_FORMATS]
+    if unknown or not images.formats:
+        problems.append(f"image formats among {', '.join(IMAGE_FORMATS)}")
+    if any(w <= 0 or h <= 0 for _use, w, h in images.sizes):
+        problems.append("positive image sizes")
+    if images.max_bytes is not None and images.max_bytes <= 0:
+        problems.append("a positive image max_bytes")
     return problems
 
 
