@@ -17,6 +17,7 @@ from wagtail_smo.core.networks import (
     FieldLimits,
     ImageNeeds,
     Network,
+    ShareLink,
 )
 from wagtail_smo.providers.base import BaseProvider, OutgoingPost, SendResult
 
@@ -31,6 +32,8 @@ NETWORK = Network(
     images=ImageNeeds(sizes=(("card", 1080, 1080),), aspect="1:1", formats=("png",),
                       max_bytes=100 * 1024),
     features=Features(images=True, link_cards=True),
+    # Its share button: a site's network gets one from this line alone.
+    share=ShareLink("https://share.example.net/post?u={url}&t={title}&pic={image}&note=via {via}"),
 )
 
 

@@ -176,8 +176,10 @@ def _problem(template: str, offset: int, message: str) -> TemplateProblem:
     return TemplateProblem(offset, line, column, message)
 
 
-def parse(template: str) -> tuple[list[tuple[str, str]], list[TemplateProblem]]:
-    """Split ``template`` into ("text", s) / ("field", name) parts and list every problem."""
+def parse(template: str, names: Mapping[str, str] = PLACEHOLDERS
+          ) -> tuple[list[tuple[str, str]], list[TemplateProblem]]:
+    """Split ``template`` into ("text", s) / ("field", name) parts and list every problem;
+    ``names`` are the placeholders it may use (default: a message template's)."""
     parts: list[tuple[str, str]] = []
     problems: list[TemplateProblem] = []
     text: list[str] = []
@@ -198,8 +200,8 @@ def parse(template: str) -> tuple[list[tuple[str, str]], list[TemplateProblem]]:
                 i += 1
                 continue
             name = template[i + 1 : end]
-            if name not in PLACEHOLDERS:
-                known = ", ".join(f"{{{key}}}" for key in PLACEHOLDERS)
+            if name not in names:
+                known = ", ".join(f"{{{key}}}" for key in names)
                 problems.append(
                     _problem(template, i, f"unknown placeholder {{{name}}} (known: {known})")
                 )

@@ -14,6 +14,7 @@ from ..core.networks import (
     FieldLimits,
     ImageNeeds,
     Network,
+    ShareLink,
 )
 from ..core.text import HASHTAG_RE, find_urls
 from ..exceptions import AuthenticationError, PermanentError, ProviderError
@@ -56,6 +57,7 @@ NETWORK = Network(
     images=ImageNeeds(sizes=(("card", 1200, 630),), max_bytes=BLOB_LIMIT),
     features=Features(images=True, alt_text=True, link_cards=True, idempotency="record key",
                       dedup_window=FOREVER, metrics=True),
+    share=ShareLink("https://bsky.app/intent/compose?text={text}"),
 )
 
 
