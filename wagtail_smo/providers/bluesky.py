@@ -33,11 +33,11 @@ def byte_offsets(text: str, start: int, end: int) -> tuple[int, int]:
 def facets_for(text: str) -> list[dict]:
     """Link facets for every URL and tag facets for every #hashtag in ``text``."""
     facets = []
-    for match in find_urls(text):
-        start, end = byte_offsets(text, match.start(), match.end())
+    for url in find_urls(text):  # every host, localhost and IP included, as Bluesky's own app
+        start, end = byte_offsets(text, url.start, url.end)
         facets.append({
             "index": {"byteStart": start, "byteEnd": end},
-            "features": [{"$type": "app.bsky.richtext.facet#link", "uri": match.group(0)}],
+            "features": [{"$type": "app.bsky.richtext.facet#link", "uri": url.url}],
         })
     for match in HASHTAG_RE.finditer(text):
         start, end = byte_offsets(text, match.start(1), match.end(1))
