@@ -8,18 +8,23 @@ findings, named, without a change to the package.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-from ..core.networks import IMAGE_FORMATS, Network
+from ..core.networks import IMAGE_FORMATS, ImageNeeds, Network
 from ..meta.images import crawler_rendition
 from . import limits
 from .context import AuditContext
 from .findings import Finding, Level
 from .wording import cut_by, names, phrase
+
+#: A network and what it declares it needs of images.
+Needs = list[tuple[Network, ImageNeeds]]
+V = TypeVar("V", bound=Hashable)
 
 
 def extension(url: str) -> str:
@@ -38,7 +43,8 @@ def check_image_needs(page, meta, context: AuditContext) -> Iterator[Finding]:
     """An image smaller than a network's card, in another aspect, format or over its size."""
     if meta.image is None:
         return  # check_image says why
-    networks = [network for network in networks_for(page, context) if network.images]
+    networks: Needs = [(network, network.images) for network in networks_for(page, context)
+                       if network.images is not None]
     original = context.image(meta.image.image_id)
     width = getattr(original, "width", None) or meta.image.width
     height = getattr(original, "height", None) or meta.image.height
@@ -64,37 +70,37 @@ def check_alt_length(page, meta, context: AuditContext) -> Iterator[Finding]:
         )
 
 
-def _grouped(pairs: list[tuple[Network, object]]) -> list[tuple[object, list[Network]]]:
+def _grouped(pairs: list[tuple[Network, V]]) -> list[tuple[V, list[Network]]]:
     """``(value, networks)`` for (network, value) pairs, in order of first appearance."""
-    groups: dict[object, list[Network]] = {}
+    groups: dict[V, list[Network]] = {}
     for network, value in pairs:
         groups.setdefault(value, []).append(network)
     return list(groups.items())
 
 
-def _size(width: int, height: int, networks: list[Network]) -> Iterator[Finding]:
-    short = [(network, size) for network in networks
-             if (size := network.images.card_size) and (width < size[0] or height < size[1])]
+def _size(width: int, height: int, networks: Needs) -> Iterator[Finding]:
+    short = [(network, size) for network, needs in networks
+             if (size := needs.card_size) and (width < size[0] or height < size[1])]
     if not short:
         return
     groups = sorted(_grouped(short), key=lambda group: group[0], reverse=True)
-    needs = phrase([f"{names(group)} ({w}×{h})" for (w, h), group in groups])
+    needs_text = phrase([f"{names(group)} ({w}×{h})" for (w, h), group in groups])
     need_w = max(size[0] for _network, size in short)
     need_h = max(size[1] for _network, size in short)
     yield Finding(
         Level.WARNING, "image-too-small",
         _("The image is %(w)s×%(h)s pixels: smaller than the card image of %(needs)s, so they "
-          "show it small or blurred.") % {"w": width, "h": height, "needs": needs},
+          "show it small or blurred.") % {"w": width, "h": height, "needs": needs_text},
         _("Choose an image of at least %(mw)s×%(mh)s pixels.") % {"mw": need_w, "mh": need_h},
     )
 
 
-def _aspect(width: int, height: int, networks: list[Network]) -> Iterator[Finding]:
+def _aspect(width: int, height: int, networks: Needs) -> Iterator[Finding]:
     if not width or not height:
         return
     ratio = width / height
-    cropped = [(network, network.images.aspect) for network in networks
-               if (declared := network.images.aspect_ratio)
+    cropped = [(network, needs.aspect or "") for network, needs in networks
+               if (declared := needs.aspect_ratio)
                and abs(ratio / declared - 1) > limits.ASPECT_TOLERANCE]
     if not cropped:
         return
@@ -110,32 +116,34 @@ def _aspect(width: int, height: int, networks: list[Network]) -> Iterator[Findin
     )
 
 
-def _format(url: str, networks: list[Network]) -> Iterator[Finding]:
+def _format(url: str, networks: Needs) -> Iterator[Finding]:
     served = limits.format_of(extension(url))
-    rejecting = [network for network in networks if served not in network.images.formats]
+    rejecting = [(network, needs) for network, needs in networks if served not in needs.formats]
     if not rejecting:
         return
     # A format every rejecting network takes, in the order crawlers prefer them.
     accepted = ([fmt for fmt in IMAGE_FORMATS
-                 if all(fmt in network.images.formats for network in rejecting)]
-                or list(rejecting[0].images.formats))
+                 if all(fmt in needs.formats for _network, needs in rejecting)]
+                or list(rejecting[0][1].formats))
     yield Finding(
         Level.ERROR, "image-format",
         _("The card image is a %(fmt)s file, which %(names)s do not accept, so they show no "
-          "image.") % {"fmt": (served or _("unknown")).upper(), "names": names(rejecting)},
+          "image.") % {"fmt": (served or _("unknown")).upper(),
+                       "names": names(network for network, _needs in rejecting)},
         _("Upload a %(formats)s, or add |format-%(first)s to WAGTAIL_SMO['IMAGE_FILTER'].")
         % {"formats": _(" or ").join(fmt.upper() for fmt in accepted[:2]),
            "first": accepted[0]},
     )
 
 
-def _bytes(original, networks: list[Network]) -> Iterator[Finding]:
-    capped = [network for network in networks if network.images.max_bytes]
+def _bytes(original, networks: Needs) -> Iterator[Finding]:
+    capped = [(network, needs.max_bytes) for network, needs in networks if needs.max_bytes]
     if not capped or original is None:
         return
     size = _served_size(original)
-    over = [(network, network.images.max_bytes) for network in capped
-            if size is not None and size > network.images.max_bytes]
+    if size is None:
+        return
+    over = [(network, cap) for network, cap in capped if cap is not None and size > cap]
     if not over:
         return
     groups = sorted(_grouped(over), key=lambda group: group[0], reverse=True)

@@ -44,7 +44,8 @@ class ShareLink:
     def params(self) -> list[tuple[str, str]]:
         """The query's ``(name, value template)`` pairs, in order."""
         query = self.template.partition("?")[2]
-        return [tuple(pair.partition("=")[::2]) for pair in query.split("&") if pair]
+        pairs = [pair.partition("=") for pair in query.split("&") if pair]
+        return [(name, value) for name, _sep, value in pairs]
 
     def problems(self) -> list[str]:
         """What is wrong with the template, in words (empty when it is usable)."""

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from ..core.networks import Network, all_networks, configured_backends, get_network
@@ -73,13 +74,13 @@ class ShareTarget:
     kind: str = "link"
     # Whether the shared URL gets UTM parameters (not for "copy": people paste it anywhere).
     utm: bool = True
-    # Accessible name when it is not "Share on <label>".
-    action: str = ""
+    # Accessible name when it is not "Share on <label>" (a lazy translation).
+    action: str | Promise = ""
     # The label of a page action (a network's label comes from the registry).
-    own_label: str = ""
+    own_label: str | Promise = ""
 
     @property
-    def label(self) -> str:
+    def label(self) -> str | Promise:
         """The visible name: the registry's label of the network, or the action's own."""
         return self.own_label or get_network(self.key).label
 
