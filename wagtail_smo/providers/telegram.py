@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import requests
 
-from ..core.networks import CardStyle, CountingRule, Features, FieldLimits, ImageNeeds, Network
+from ..core.networks import (
+    CardStyle,
+    CountingRule,
+    Features,
+    FieldLimits,
+    ImageNeeds,
+    Network,
+    ShareLink,
+)
 from ..exceptions import AuthenticationError, ProviderError, RateLimited, TemporaryError
 from .base import OutgoingPost, SendResult
 from .http import FROM_ANSWER, ErrorRow, HttpProvider
@@ -21,6 +29,7 @@ NETWORK = Network(
     images=ImageNeeds(sizes=(("photo", 1280, 720),), max_bytes=10_000_000),
     # The Bot API exposes no view counts of channel posts.
     features=Features(images=True, link_cards=True, metrics=False),
+    share=ShareLink("https://t.me/share/url?url={url}&text={title}"),
 )
 
 

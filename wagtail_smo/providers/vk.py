@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..core.networks import FOREVER, CountingRule, Features, ImageNeeds, Network
+from ..core.networks import FOREVER, CountingRule, Features, ImageNeeds, Network, ShareLink
 from ..exceptions import (
     AuthenticationError,
     PermanentError,
@@ -39,6 +39,7 @@ NETWORK = Network(
     images=ImageNeeds(sizes=(("card", 1200, 630),)),
     features=Features(images=True, link_cards=True, idempotency="guid", dedup_window=FOREVER,
                       metrics=True),
+    share=ShareLink("https://vk.com/share.php?url={url}&title={title}&image={image}"),
 )
 
 
