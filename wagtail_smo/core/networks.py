@@ -36,7 +36,7 @@ __all__ = [
     "FieldLimits", "ImageNeeds", "Network", "ShareLink", "UnknownNetwork", "all_networks",
     "aspect_ratio", "channel_aliases", "channel_config", "channel_network", "configured_backends",
     "count_length", "counting_rule", "default_template", "get_network", "missing",
-    "network_for_channel", "network_limit",
+    "network_for_channel", "network_limit", "share_choices",
 ]
 
 #: Providers shipped with the package, in the order previews and choosers list their networks.
@@ -302,6 +302,18 @@ def _registry(backends: tuple[str, ...]) -> dict[str, Network]:
 def all_networks() -> list[Network]:
     """Every declared network: built-in providers', core's, then the site's own providers'."""
     return list(_registry(configured_backends()).values())
+
+
+#: Share buttons that act on the page itself rather than share to a network, as (key, label): they
+#: follow the networks' buttons in every list (``share/networks.py`` gives them their behaviour).
+PAGE_ACTIONS: tuple[tuple[str, Any], ...] = (("copy", _("Copy link")), ("native", _("Share…")))
+
+
+def share_choices() -> list[tuple[str, str]]:
+    """``(key, label)`` of every share button: each network that declares a share link, in
+    registry order (a site's own networks included), then the page actions."""
+    networks = [(network.key, str(network.label)) for network in all_networks() if network.share]
+    return networks + [(key, str(label)) for key, label in PAGE_ACTIONS]
 
 
 def get_network(key: str | Network) -> Network:

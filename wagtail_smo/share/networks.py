@@ -16,7 +16,7 @@ from functools import lru_cache
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from ..core.networks import Network, all_networks, configured_backends, get_network
+from ..core.networks import PAGE_ACTIONS, Network, all_networks, configured_backends, get_network
 from ..meta.resolver import SocialMeta
 
 
@@ -92,11 +92,10 @@ class ShareTarget:
 
 #: Accessible names of network buttons that do not "share on" a network.
 _ACTIONS = {"email": _("Share by e-mail")}
-_PAGE_ACTIONS = (
-    ShareTarget("copy", page_url, kind="copy", utm=False, action=_("Copy link"),
-                own_label=_("Copy link")),
-    ShareTarget("native", page_url, kind="native", utm=False, action=_("Share…"),
-                own_label=_("Share…")),
+# "copy" and "native" (core.networks.PAGE_ACTIONS): their kind is their key, share.js does the rest.
+_PAGE_ACTIONS = tuple(
+    ShareTarget(key, page_url, kind=key, utm=False, action=label, own_label=label)
+    for key, label in PAGE_ACTIONS
 )
 
 
@@ -135,11 +134,6 @@ class _ShareTargets(Mapping[str, ShareTarget]):
 
 #: Share buttons by key (a live view: a network configured in settings appears in it).
 NETWORKS: Mapping[str, ShareTarget] = _ShareTargets()
-
-
-def network_choices() -> list[tuple[str, str]]:
-    """``(key, label)`` pairs of every share button, for admin choosers."""
-    return [(n.key, str(n.label)) for n in NETWORKS.values()]
 
 
 def unknown_networks(names: Iterable[str]) -> list[str]:
