@@ -192,3 +192,17 @@ def test_cache_control(client, demo_content):
     missing = client.get("/smo/meta/?path=/no/such/page/")
     assert missing.status_code == 404
     assert not missing.has_header("ETag")
+
+
+@pytest.mark.django_db
+def test_a_deploy_that_changes_the_settings_changes_the_validators(client, demo_content, settings):
+    url = urls()["feed"]
+    before = validators(client, url)
+    settings.WAGTAIL_SMO = {**settings.WAGTAIL_SMO, "FEEDS": {"FULL_CONTENT": True}}
+    assert not still_fresh(client, url, before)
+    after = validators(client, url)
+    # The channels' options (secrets) are no part of it.
+    providers = {**settings.WAGTAIL_SMO["PROVIDERS"]}
+    providers["x-demo"] = {**providers["x-demo"], "OPTIONS": {"NETWORK": "x", "TOKEN": "s3cret"}}
+    settings.WAGTAIL_SMO = {**settings.WAGTAIL_SMO, "PROVIDERS": providers}
+    assert still_fresh(client, url, after)

@@ -10,7 +10,8 @@ Feeds, ``/smo/meta/`` and the API's page detail answer a conditional GET from an
   forward by every invalidation of cached meta (pages saved, moved or deleted, images, tags,
   sites, locales, view restrictions, the settings), at once and again when the change commits;
 - stamps the caller adds (a feed adds ``feeds_changed_at``: a page entered or left the feeds);
-- the plugin version and what selects the output (the path and the query string).
+- the plugin version, the project settings that shape outputs (``WAGTAIL_SMO`` without the
+  channels, the language, the media URL) and what selects the output (path and query string).
 
 A change recorded in one process is seen by another only through a cache they share: sites served
 by several processes configure a shared cache for the meta cache (docs/deployment.md), as the
@@ -25,6 +26,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from django.conf import settings
 from django.core.cache import caches
 from django.db.models import Max, Q
 from django.http import HttpRequest, HttpResponse
@@ -93,6 +95,18 @@ def settings_changed_at(site: Site | None) -> datetime | None:
     return next(iter(rows), None)
 
 
+def project_settings_version() -> str:
+    """The project settings that shape every output: a deploy that changes them changes ETags.
+
+    ``WAGTAIL_SMO`` without ``PROVIDERS`` (the channels' secrets must not reach a header, even
+    hashed, and no output of a page reads them), the language, the media and static URLs.
+    """
+    user = getattr(settings, "WAGTAIL_SMO", None)
+    shown = {k: v for k, v in user.items() if k != "PROVIDERS"} if isinstance(user, dict) else {}
+    return repr([sorted(shown.items(), key=repr), settings.LANGUAGE_CODE, settings.MEDIA_URL,
+                 settings.STATIC_URL])
+
+
 def validators_for(
     request: HttpRequest,
     site: Site | None,
@@ -113,7 +127,8 @@ def validators_for(
     latest = max((t for t in times if t is not None), default=_EPOCH)
     # Microseconds in the tag: two changes within one second give two tags (Last-Modified cannot).
     key = "|".join(
-        [__version__, request.path, request.META.get("QUERY_STRING", "")]
+        [__version__, project_settings_version(), request.path,
+         request.META.get("QUERY_STRING", "")]
         + [t.isoformat() if t is not None else "-" for t in times]
     )
     return Validators(f'"{hashlib.sha256(key.encode()).hexdigest()[:32]}"', latest)
