@@ -60,13 +60,7 @@ def site_for_host(hostname: str, port: int) -> Site | None:
     of this site. Hostnames compare case-insensitively and an IDN host matches in its Unicode or
     its punycode form, whichever the Site was saved with.
     """
-    forms = _host_forms(hostname)
-    if not forms:
-        return None
-    query = Q()
-    for form in forms:
-        query |= Q(hostname__iexact=form)
-    sites = list(Site.objects.filter(query).select_related("root_page"))
+    sites = list(sites_with_hostname(hostname))
     for matches in (
         lambda site: site.port == port,
         lambda site: site.is_default_site,
@@ -75,6 +69,17 @@ def site_for_host(hostname: str, port: int) -> Site | None:
         if found:
             return found[0]
     return sites[0] if len(sites) == 1 else None
+
+
+def sites_with_hostname(hostname: str) -> QuerySet[Site]:
+    """Every Site saved with ``hostname``, in any letter case, in its Unicode or punycode form."""
+    forms = _host_forms(hostname)
+    if not forms:
+        return Site.objects.none()
+    query = Q()
+    for form in forms:
+        query |= Q(hostname__iexact=form)
+    return Site.objects.filter(query).select_related("root_page").order_by("pk")
 
 
 def _host_forms(hostname: str) -> set[str]:
@@ -246,6 +251,16 @@ def _home_depth(page: Page, site: Site | None, ancestors: list[Page] | None) -> 
         if page.url_path and page.url_path.startswith(root.root_path):
             return root.root_path.count("/")
     return 2
+
+
+def sections(site: Site | None = None) -> PageQuerySet:
+    """Every section (a page with child pages below its site's home page), of ``site`` or all."""
+    roots = [site] if site is not None else Site.objects.select_related("root_page")
+    query = Q()
+    for root in roots:
+        home = root.root_page
+        query |= Q(path__startswith=home.path, depth__gt=home.depth)
+    return Page.objects.filter(query, numchild__gt=0) if query else Page.objects.none()
 
 
 # --- the pages the public may see -----------------------------------------------------------

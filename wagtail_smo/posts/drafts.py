@@ -21,6 +21,7 @@ from wagtail.models import Page, Revision
 from ..core.networks import network_limit
 from ..meta import SocialMeta, resolve
 from ..models import OPEN_STATUSES, SocialChannel, SocialPost
+from ..pages import is_public
 from . import workflow
 from .compose import ComposedPost, compose_post
 
@@ -59,9 +60,7 @@ def create_drafts(page: Page, *, revision_id: int | None = None) -> list[SocialP
     Returns the posts created. The "share when published" switch is turned off afterwards, so
     that the next publish re-shares only when an editor ticks it again.
     """
-    if not page.live or getattr(page, "alias_of_id", None) or not wants_drafts(page):
-        return []
-    if page.get_view_restrictions().exists():
+    if getattr(page, "alias_of_id", None) or not wants_drafts(page) or not is_public(page):
         return []
     site = page.get_site()
     channels = list(SocialChannel.objects.enabled_for_site(site)) if site else []

@@ -42,6 +42,7 @@ from wagtail.snippets.views.snippets import (
 from ..core.networks import count_length, network_limit
 from ..meta import resolve
 from ..models import OPEN_STATUSES, PostStatus, SocialPost
+from ..pages import sections
 from ..providers import channel_aliases, channel_config, channel_network
 from . import workflow
 
@@ -60,7 +61,7 @@ class SocialPostFilterSet(WagtailFilterSet):
     site = django_filters.ModelChoiceFilter(queryset=Site.objects.all())
     section = django_filters.ModelChoiceFilter(
         label=gettext_lazy("Section"), method="filter_section",
-        queryset=Page.objects.filter(depth__gte=3, numchild__gt=0),
+        queryset=lambda request: sections(),
     )
     scheduled_at = django_filters.DateFromToRangeFilter(
         label=gettext_lazy("Scheduled for"), widget=DateRangePickerWidget
