@@ -193,6 +193,9 @@ CORE_NETWORKS: tuple[Network, ...] = (
     Network("reddit", "Reddit", share_only=True),
     Network("pinterest", "Pinterest", share_only=True, images=ImageNeeds(
         sizes=(("pin", 1000, 1500),), aspect="2:3", required=True)),
+    # Instagram takes only images: 4:5 portrait (the most space in the feed) or square.
+    Network("instagram", "Instagram", share_only=True, images=ImageNeeds(
+        sizes=(("portrait", 1080, 1350), ("square", 1080, 1080)), aspect="4:5", required=True)),
     Network("email", _("E-mail"), share_only=True),
 )
 
