@@ -153,7 +153,8 @@ PLACEHOLDERS: dict[str, str] = {
     "hashtags": "hashtags from the page's tags (dropped first when the post is too long)",
     "site_name": "the site's name",
     "author": "the page's author",
-    "section": "the title of the page's section (its parent)",
+    "section": "the title of the page's section (the page itself when it has child pages, "
+               "else its parent)",
 }
 
 
