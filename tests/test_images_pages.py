@@ -19,6 +19,7 @@ from wagtail.images import get_image_model
 
 from example_site.blog.models import BlogPage
 from tests.meta_parsing import fresh_caches, parse_head  # noqa: F401 (fixture)
+from tests.test_editor import admin_client  # noqa: F401 (fixture)
 from wagtail_smo.audit import audit_page
 from wagtail_smo.images import store
 from wagtail_smo.meta import Source, resolve
@@ -173,3 +174,41 @@ def test_command_as_a_process(tmp_path):
     assert bad.returncode == 2 and "nowhere.example" in bad.stderr
     clean = run("smo_generate_images", "--clean", "--section", "/blog/")
     assert clean.returncode == 2 and "--clean needs every site" in clean.stderr
+
+
+def test_the_social_cards_preview_shows_the_generated_card(demo_content):
+    from tests.test_editor import preview
+
+    page = BlogPage.objects.get(slug="shared-without-an-image")
+    soup = preview(page)
+    sources = {img["src"] for img in soup.select("img.smo-card__image")}
+    assert len(sources) == 1 and next(iter(sources)).startswith("/media/smo-cards/")
+    assert not soup.select('[data-smo-finding="image-missing"]')
+
+
+def test_audit_flags_a_title_the_card_has_to_cut(demo_content):
+    page = BlogPage.objects.get(slug="shared-without-an-image")
+    page.social_title = ("A title far too long for any card " * 7).strip()
+    page.save_revision().publish()
+    page = BlogPage.objects.get(pk=page.pk)
+    finding = next(f for f in audit_page(page).findings if f.code == "card-title-cut")
+    assert "…" in finding.message
+    short = BlogPage.objects.get(slug="quotes-and-brackets")  # a card with a title that fits
+    assert "card-title-cut" not in {f.code for f in audit_page(short).findings}
+
+
+def test_settings_offer_the_card_choices(admin_client):
+    from wagtail_smo.models import SocialMediaSettings
+
+    settings = SocialMediaSettings.objects.get()
+    response = admin_client.get(
+        f"/admin/settings/wagtail_smo/socialmediasettings/{settings.site_id}/")
+    assert response.status_code == 200
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(response.content, "html.parser")
+    layouts = [o["value"] for o in soup.select('select[name="card_layout"] option')]
+    assert layouts == ["classic", "photo"]
+    modes = [o["value"] for o in soup.select('select[name="card_mode"] option')]
+    assert modes == ["off", "missing", "always"]
+    assert soup.select('[name="card_logo"]')
