@@ -141,3 +141,18 @@ def test_bad_colour_unknown_layout_and_bad_font_name_the_setting(settings, tmp_p
         store.render(spec("x", fonts=fonts.identity()))
     ids = {error.id for error in checks.run_checks()}
     assert {"wagtail_smo.E040", "wagtail_smo.E041"} <= ids
+
+
+MATH_FONT = "/usr/share/fonts/truetype/dejavu/DejaVuMathTeXGyre.ttf"  # Debian fonts-dejavu-core
+
+
+@pytest.mark.skipif(not __import__("os").path.exists(MATH_FONT), reason="fonts-dejavu-core")
+def test_a_fallback_font_draws_what_the_main_font_lacks(settings):
+    assert not fonts.has_glyph(fonts.BOLD, "𝒜")
+    plain, without_fallback = spec("Card"), spec("Card 𝒜")
+    assert ImageChops.difference(title_only(plain), title_only(without_fallback)).getbbox() is None
+    settings.WAGTAIL_SMO = {"CARDS": {"FALLBACK_FONTS": [MATH_FONT]}}
+    with_char = spec("Card 𝒜")
+    assert with_char.key != without_fallback.key  # the fonts are inputs of the card
+    assert ImageChops.difference(title_only(plain), title_only(with_char)).getbbox() is not None
+    assert inside(ink_box(drawn(with_char)), get_layout("classic").safe_area(with_char))
