@@ -212,3 +212,22 @@ def test_settings_offer_the_card_choices(admin_client):
     modes = [o["value"] for o in soup.select('select[name="card_mode"] option')]
     assert modes == ["off", "missing", "always"]
     assert soup.select('[name="card_logo"]')
+
+
+def test_a_post_to_an_image_only_network_carries_a_card_of_its_size(demo_content, settings):
+    from wagtail_smo.models import SocialPost
+    from wagtail_smo.posts.outgoing import outgoing_post
+
+    settings.WAGTAIL_SMO = {**settings.WAGTAIL_SMO, "PROVIDERS": {
+        **settings.WAGTAIL_SMO["PROVIDERS"],
+        "pins": {"BACKEND": "wagtail_smo.providers.locmem.LocmemProvider",
+                 "OPTIONS": {"NETWORK": "pinterest"}},
+    }}
+    page = BlogPage.objects.get(slug="social-cards-explained")
+    pin = SocialPost(page=page, channel="pins", text="A pin")
+    message = outgoing_post(pin)
+    assert Image.open(io.BytesIO(message.image)).size == (1000, 1500)
+    assert message.image_mime_type == "image/png" and message.image_alt
+    assert "/media/smo-cards/" in message.image_url
+    toot = outgoing_post(SocialPost(page=page, channel="mastodon-demo", text="A toot"))
+    assert toot.image is None  # an image is optional there: the page's own is linked
