@@ -197,7 +197,7 @@ def test_audit_flags_a_title_the_card_has_to_cut(demo_content):
     assert "card-title-cut" not in {f.code for f in audit_page(short).findings}
 
 
-def test_settings_offer_the_card_choices(admin_client):
+def test_settings_offer_the_card_choices(admin_client):  # noqa: F811 (fixture)
     from wagtail_smo.models import SocialMediaSettings
 
     settings = SocialMediaSettings.objects.get()

@@ -1,4 +1,4 @@
-"""``manage.py smo_generate_images``: draw the generated cards of a site or section ahead of time."""
+"""``manage.py smo_generate_images``: draw the generated cards of a site or section in advance."""
 
 from __future__ import annotations
 
