@@ -74,6 +74,15 @@ DEFAULTS: dict[str, Any] = {
         "WEBSUB_HUB": "",  # e.g. "https://pubsubhubbub.appspot.com/": hub link + ping on publish
         "PURGE_ON_PUBLISH": True,  # purge feed URLs through wagtail.contrib.frontend_cache
     },
+    # Generated social cards (see docs/images.md). The layout, colours, logo and texts are chosen
+    # per site in Settings > Social media; these are the project-wide parts.
+    "CARDS": {
+        "FOLDER": "smo-cards",  # folder of the card files in the default storage
+        "LAYOUTS": {},  # a site's own layouts: {"name": "dotted.path.LayoutClass"}
+        "FONT": "",  # path of a .ttf/.otf for the card text; "" is the bundled DejaVu Sans
+        "BOLD_FONT": "",  # its bold face for titles; "" is the bundled DejaVu Sans Bold
+        "FALLBACK_FONTS": [],  # fonts tried, in order, for characters FONT lacks (emoji, CJK)
+    },
     # UTM tagging of shared links; "{slug}", "{network}" and "{site}" are filled in.
     "UTM": {
         "ENABLED": True,
@@ -167,6 +176,14 @@ RULES: dict[str, Rule] = {
     "FEEDS.WEBSUB_HUB": Rule(lambda v: isinstance(v, str) and (
         v == "" or v.startswith(("http://", "https://"))), "an http(s) URL or an empty string"),
     "FEEDS.PURGE_ON_PUBLISH": BOOLEAN,
+    "CARDS.FOLDER": text(blank=False),
+    "CARDS.LAYOUTS": Rule(
+        lambda v: isinstance(v, dict) and all(isinstance(k, str) and k and isinstance(i, str)
+                                              and i for k, i in v.items()),
+        "a dict of layout names to dotted paths, e.g. {'mine': 'myapp.cards.MyLayout'}"),
+    "CARDS.FONT": text(),  # and a font file (images/checks.py)
+    "CARDS.BOLD_FONT": text(),
+    "CARDS.FALLBACK_FONTS": STRING_LIST,
     "UTM.ENABLED": BOOLEAN,
     "UTM.MEDIUM": text(blank=False),
     "UTM.CAMPAIGN": text(placeholders=("slug", "network", "site")),

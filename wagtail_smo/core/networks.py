@@ -253,6 +253,10 @@ CORE_NETWORKS: tuple[Network, ...] = (
         sizes=(("pin", 1000, 1500),), aspect="2:3", required=True),
         share=ShareLink("https://www.pinterest.com/pin/create/button/"
                         "?url={url}&media={image}&description={summary}")),
+    # Instagram takes only images (no share link): 4:5 portrait (the most space in the feed) or
+    # square. A post for it gets a generated card in this size (docs/images.md).
+    Network("instagram", "Instagram", share_only=True, images=ImageNeeds(
+        sizes=(("portrait", 1080, 1350), ("square", 1080, 1080)), aspect="4:5", required=True)),
     Network("email", _("E-mail"), share_only=True,
             share=ShareLink("mailto:?subject={title}&body={description}\n\n{url}")),
 )

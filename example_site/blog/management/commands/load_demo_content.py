@@ -175,14 +175,17 @@ class Command(BaseCommand):
                 author="Ada Lovelace",
             ),
             # On purpose for the SMO audit (manage.py smo_audit, the editor's checks): no image
-            # at all, a too-short description, and the same social title as another live page.
+            # of its own (a generated card instead), a too-short description, and the same
+            # social title as another live page.
             dict(
                 slug="shared-without-an-image",
                 title="Shared without an image, on purpose",
                 intro="No image here.",
                 social_image_fallback=False,
+                social_card="always",
                 social_title="Hashtags and reach",
-                body=[paragraph("The editor unticked “find an image automatically”.")],
+                body=[paragraph("The editor unticked “find an image automatically” and asked "
+                                "for a generated card.")],
                 tags=["audit"],
                 author="Grace Hopper",
             ),
@@ -307,6 +310,7 @@ class Command(BaseCommand):
         ]
         smo.organisation_name = "SMO Demo Ltd"
         smo.organisation_logo = images["logo"]
+        smo.card_logo = images["logo"]
         smo.save()
 
     def _channels(self, site: Site) -> None:
