@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import django_filters
 from django import forms
 from django.contrib import messages
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import (
     HttpRequest,
+    HttpResponse,
     HttpResponseForbidden,
     HttpResponseNotAllowed,
     HttpResponseNotFound,
@@ -17,6 +23,7 @@ from django.http import (
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import select_template
 from django.urls import path, reverse
+from django.utils import formats, timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -140,7 +147,13 @@ class SocialPostForm(WagtailAdminModelForm):
 
 
 class SocialPostEditView(EditView):
-    """Edit a post: live counter, card preview, actions and delivery attempts around the form."""
+    """Edit a post: live counter, card preview, actions and delivery attempts around the form.
+
+    The action buttons (approve, schedule, send, cancel, duplicate) submit the edit form itself
+    with an ``smo-action``: what is in the form is validated and saved, then the status changes,
+    in one transaction. An invalid form, or an action the workflow refuses, changes nothing and
+    the form comes back with the typed text and the error.
+    """
 
     def dispatch(self, request, *args, **kwargs):
         post = get_object_or_404(SocialPost, pk=kwargs.get("pk"))
@@ -153,9 +166,34 @@ class SocialPostEditView(EditView):
         workflow.after_edit(instance, self.request.user)
         return instance
 
-    def get_context_data(self, **kwargs):
+    def form_valid(self, form: SocialPostForm) -> HttpResponse:
+        """Save; with an ``smo-action``, then take that workflow action in the same transaction."""
+        name = self.request.POST.get(ACTION_FIELD)
+        if not name:
+            return super().form_valid(form)
+        if name not in FORM_ACTIONS:
+            return HttpResponseNotFound()
+        self.form = form
+        try:
+            with transaction.atomic():
+                self.object = self.save_instance()
+                post, message = perform_action(self.object, name, self.request.user,
+                                               self.request.POST)
+        except PermissionDenied as exc:
+            return HttpResponseForbidden(str(exc))
+        except workflow.WorkflowError as exc:
+            # Rolled back: the form is shown again as typed, with the reason.
+            self.object.refresh_from_db()
+            form.add_error(None, str(exc))
+            self.produced_error_message = str(exc)
+            return self.form_invalid(form)
+        messages.success(self.request, message)
+        return redirect("wagtail_smo_posts:edit", post.pk)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context.update(post_context(self.object, self.request.user))
+        context["in_edit_form"] = True
         return context
 
 
@@ -190,30 +228,48 @@ def post_context(post: SocialPost, user) -> dict:
     }
 
 
-def action_view(request, pk, action):
-    """POST-only: approve, schedule, send, cancel or duplicate one post."""
+#: The name of the edit form's submit buttons that take a workflow action after saving.
+ACTION_FIELD = "smo-action"
+#: The actions a post's edit form offers (each saves the form first).
+FORM_ACTIONS = ("approve", "schedule", "send", "cancel", "duplicate")
+
+
+def perform_action(post: SocialPost, action: str, user: AbstractBaseUser,
+                   data: Mapping[str, str]) -> tuple[SocialPost, str]:
+    """Take ``action`` on ``post`` for ``user``: (the post to show next, the success message).
+
+    Raises ``PermissionDenied`` or ``WorkflowError``; ``KeyError`` for an unknown action.
+    """
+    if action == "approve":
+        workflow.approve(post, user)
+        return post, _("Approved: the post goes out as soon as possible.")
+    if action == "schedule":
+        when = _parse_when(data.get("scheduled_at", ""))
+        workflow.schedule(post, when, user)
+        return post, _("Scheduled for %(when)s.") % {"when": formats.date_format(
+            timezone.localtime(when), "DATETIME_FORMAT")}
+    if action == "send":
+        workflow.send_now(post, user)
+        return post, _("The post is on its way.")
+    if action == "cancel":
+        workflow.cancel(post, user)
+        return post, _("The post was cancelled.")
+    if action == "duplicate":
+        copy = workflow.duplicate(post, user, data.get("channel") or None)
+        return copy, _("A new draft was created.")
+    raise KeyError(action)
+
+
+def action_view(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """POST-only: an action on one post from outside its edit form (listing, inspect view)."""
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
+    if action not in FORM_ACTIONS:
+        return HttpResponseNotFound()
     post = get_object_or_404(SocialPost, pk=pk)
     try:
-        if action == "approve":
-            workflow.approve(post, request.user)
-            messages.success(request, _("Approved: the post goes out as soon as possible."))
-        elif action == "schedule":
-            when = _parse_when(request.POST.get("scheduled_at", ""))
-            workflow.schedule(post, when, request.user)
-            messages.success(request, _("Scheduled for %(when)s.") % {"when": when})
-        elif action == "send":
-            workflow.send_now(post, request.user)
-            messages.success(request, _("The post is on its way."))
-        elif action == "cancel":
-            workflow.cancel(post, request.user)
-            messages.success(request, _("The post was cancelled."))
-        elif action == "duplicate":
-            post = workflow.duplicate(post, request.user, request.POST.get("channel") or None)
-            messages.success(request, _("A new draft was created."))
-        else:
-            return HttpResponseNotFound()
+        post, message = perform_action(post, action, request.user, request.POST)
+        messages.success(request, message)
     except PermissionDenied as exc:
         # A plain 403 (Wagtail's admin would turn PermissionDenied into a redirect home).
         return HttpResponseForbidden(str(exc))

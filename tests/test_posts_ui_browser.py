@@ -1,0 +1,100 @@
+"""The post screens in real headless Chromium: actions keep what was typed, drafts follow their
+page, share again, the calendar's drag and keyboard rescheduling, menus, the demo's dashboard."""
+
+from __future__ import annotations
+
+import datetime
+import os
+from urllib.parse import urlsplit
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.utils import timezone
+
+from example_site.blog.models import BlogPage
+from wagtail_smo.models import PostStatus, SocialPost
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+@pytest.fixture
+def base(live_server):
+    """Demo content served by the live server and a superuser "boss"."""
+    port = urlsplit(live_server.url).port
+    call_command("load_demo_content", hostname="localhost", port=port, stdout=open(os.devnull, "w"))
+    get_user_model().objects.create_superuser("boss", "boss@example.com", "secret-pw")
+    return live_server.url
+
+
+def login(page, base, username="boss", password="secret-pw"):
+    page.goto(f"{base}/admin/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    with page.expect_navigation():
+        page.click("button[type=submit]")
+
+
+def open_draft(channel):
+    """A fresh draft of a demo blog page for ``channel`` (closing any open post of the page)."""
+    page = BlogPage.objects.get(slug="hashtags-and-reach")
+    SocialPost.objects.filter(page=page, channel=channel).exclude(
+        status__in=[PostStatus.SENT, PostStatus.CANCELLED]).update(status=PostStatus.CANCELLED)
+    return SocialPost.objects.create(page=page, site=page.get_site(), channel=channel,
+                                     text="Old text", link=page.full_url)
+
+
+def test_each_action_sends_what_was_typed(browser_page, base, capsys, test_output_dir):
+    page = browser_page
+    login(page, base)
+    when = (timezone.localtime() + datetime.timedelta(days=3)).replace(
+        hour=9, minute=45, second=0, microsecond=0)
+    dialogs = []  # a "leave this page?" warning would mean the form was not the one submitted
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    for action in ("approve", "schedule", "send", "duplicate", "cancel"):
+        post = open_draft("mastodon-demo")
+        typed = f"Typed for {action}, never saved before the click"
+        page.goto(f"{base}/admin/social-posts/edit/{post.pk}/")
+        page.fill("#id_text", typed)
+        if action == "schedule":
+            page.fill("#smo-schedule-at", when.strftime("%Y-%m-%dT%H:%M"))
+        if action == "duplicate":
+            page.select_option("#smo-duplicate-channel", "linkedin-demo")
+        with page.expect_navigation():
+            page.click(f"[data-smo-action='{action}']")
+        assert dialogs == []
+        post.refresh_from_db()
+        assert post.text == typed, action
+        expected = {"approve": PostStatus.APPROVED, "schedule": PostStatus.SCHEDULED,
+                    "send": PostStatus.SENT, "duplicate": PostStatus.DRAFT,
+                    "cancel": PostStatus.CANCELLED}[action]
+        assert post.status == expected, action
+        if action == "schedule":
+            assert timezone.localtime(post.scheduled_at) == when
+        if action == "send":
+            # The console channel prints what it sent (immediate task backend, same process).
+            assert f"[mastodon-demo] {typed}" in capsys.readouterr().out
+        if action == "duplicate":
+            copy = SocialPost.objects.get(page=post.page, channel="linkedin-demo",
+                                          status=PostStatus.DRAFT)
+            assert page.url.endswith(f"/admin/social-posts/edit/{copy.pk}/")
+        if action != "cancel":
+            post.status = PostStatus.CANCELLED
+            post.save(update_fields=["status"])
+            SocialPost.objects.filter(channel="linkedin-demo", status=PostStatus.DRAFT,
+                                      page=post.page).update(status=PostStatus.CANCELLED)
+
+    # A text over the limit: the action is refused, the typed text stays in the form.
+    post = open_draft("x-demo")
+    page.goto(f"{base}/admin/social-posts/edit/{post.pk}/")
+    page.fill("#id_text", "日本" * 100)
+    with page.expect_navigation():
+        page.click("[data-smo-action='approve']")
+    assert page.input_value("#id_text") == "日本" * 100
+    assert "allows 280" in page.content()
+    post.refresh_from_db()
+    assert (post.text, post.status) == ("Old text", PostStatus.DRAFT)
+    page.screenshot(path=str(test_output_dir / "posts-action-refused.png"), full_page=True)
