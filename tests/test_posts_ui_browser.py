@@ -98,3 +98,22 @@ def test_each_action_sends_what_was_typed(browser_page, base, capsys, test_outpu
     post.refresh_from_db()
     assert (post.text, post.status) == ("Old text", PostStatus.DRAFT)
     page.screenshot(path=str(test_output_dir / "posts-action-refused.png"), full_page=True)
+
+
+def test_share_again_a_sent_post(browser_page, base, test_output_dir):
+    page = browser_page
+    login(page, base)
+    sent = open_draft("x-demo")
+    SocialPost.objects.filter(pk=sent.pk).update(
+        status=PostStatus.SENT, sent_at=timezone.now(), remote_url="https://x.example/status/7")
+    page.goto(f"{base}/admin/social-posts/edit/{sent.pk}/")  # a sent post opens its inspect view
+    assert "/inspect/" in page.url
+    with page.expect_navigation():
+        page.click("[data-smo-action='share_again']")
+    new = SocialPost.objects.get(page=sent.page, channel="x-demo", status=PostStatus.DRAFT)
+    assert page.url.endswith(f"/admin/social-posts/edit/{new.pk}/")
+    assert "utm_source=x" in new.link and new.text != "Old text"
+    assert page.input_value("#id_text") == new.text
+    sent.refresh_from_db()
+    assert sent.status == PostStatus.SENT
+    page.screenshot(path=str(test_output_dir / "posts-share-again.png"), full_page=True)

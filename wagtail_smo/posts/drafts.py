@@ -12,6 +12,7 @@ re-checks everything at run time. The drafts' statuses come from the workflow.
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -129,6 +130,40 @@ def compose_for_channel(page, channel: SocialChannel, *, meta=None, image=None) 
         campaign=channel.utm_campaign or None,
         tags=channel.hashtag_sources(meta.tags),
     )
+
+
+def channel_for(site, alias: str) -> SocialChannel:
+    """The site's settings of channel ``alias``; unsaved defaults when the site has none."""
+    found = SocialChannel.objects.filter(site=site, channel=alias).first() if site else None
+    return found or SocialChannel(site=site, channel=alias)
+
+
+def composed_fields(page, alias: str) -> dict[str, Any]:
+    """A new post's text, link, image and revision, composed from ``page`` for ``alias``."""
+    page = page.specific
+    meta = resolve(page)
+    composed = compose_for_channel(page, channel_for(page.get_site(), alias), meta=meta)
+    return {
+        "text": composed.text, "link": composed.link,
+        "image_id": meta.image.image_id if meta.image else None,
+        "revision_id": page.live_revision_id,
+    }
+
+
+def share_again(post: SocialPost, user) -> SocialPost:
+    """A new draft composed from the page as it is now, for the channel of a closed post."""
+    return workflow.share_again(post, user, composed_fields(post.page, post.channel))
+
+
+def duplicate(post: SocialPost, user, channel: str | None = None) -> SocialPost:
+    """Copy ``post``; to another channel the copy is composed for that channel's network.
+
+    A copy for another network keeps nothing of the original's text: its UTM source, length
+    rule, template and hashtags are the new channel's.
+    """
+    channel = channel or post.channel
+    composed = composed_fields(post.page, channel) if channel != post.channel else None
+    return workflow.duplicate(post, user, channel, composed=composed)
 
 
 def _revision_user_id(revision_id: int | None) -> int | None:

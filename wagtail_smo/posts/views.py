@@ -46,7 +46,7 @@ from ..core.networks import count_length, network_limit
 from ..meta import resolve
 from ..models import OPEN_STATUSES, PostStatus, SocialPost
 from ..providers import channel_aliases, channel_config, channel_network
-from . import workflow
+from . import drafts, workflow
 
 
 def _channel_choices():
@@ -223,6 +223,9 @@ def post_context(post: SocialPost, user) -> dict:
         "can_send": workflow.allows(user, "send_now", post) or workflow.allows(user, "retry", post),
         "can_cancel": workflow.allows(user, "cancel", post),
         "can_duplicate": workflow.can(user, "add"),
+        "can_share_again": (post.status in workflow.SHAREABLE_AGAIN and workflow.can(user, "add")
+                            and (post.status != PostStatus.FAILED
+                                 or workflow.allows(user, "cancel", post))),
         "attempts_template": attempts.template.name,
         "channels": channel_aliases(),
     }
@@ -231,7 +234,7 @@ def post_context(post: SocialPost, user) -> dict:
 #: The name of the edit form's submit buttons that take a workflow action after saving.
 ACTION_FIELD = "smo-action"
 #: The actions a post's edit form offers (each saves the form first).
-FORM_ACTIONS = ("approve", "schedule", "send", "cancel", "duplicate")
+FORM_ACTIONS = ("approve", "schedule", "send", "cancel", "duplicate", "share_again")
 
 
 def perform_action(post: SocialPost, action: str, user: AbstractBaseUser,
@@ -255,8 +258,11 @@ def perform_action(post: SocialPost, action: str, user: AbstractBaseUser,
         workflow.cancel(post, user)
         return post, _("The post was cancelled.")
     if action == "duplicate":
-        copy = workflow.duplicate(post, user, data.get("channel") or None)
+        copy = drafts.duplicate(post, user, data.get("channel") or None)
         return copy, _("A new draft was created.")
+    if action == "share_again":
+        copy = drafts.share_again(post, user)
+        return copy, _("A new draft shares the page again: review it, then approve or schedule.")
     raise KeyError(action)
 
 
