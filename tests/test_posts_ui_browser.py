@@ -117,3 +117,54 @@ def test_share_again_a_sent_post(browser_page, base, test_output_dir):
     sent.refresh_from_db()
     assert sent.status == PostStatus.SENT
     page.screenshot(path=str(test_output_dir / "posts-share-again.png"), full_page=True)
+
+
+def test_republished_page_flags_an_edited_draft_and_recomposes_an_untouched_one(
+        browser_page, base, test_output_dir):
+    from example_site.blog.models import NewsIndexPage, NewsPage
+
+    news_page = NewsPage(title="Following news", slug="following-news", body="<p>Hi.</p>",
+                         live=False, social_title="Old social title")
+    NewsIndexPage.objects.get(slug="news").add_child(instance=news_page)
+    news_page.save_revision().publish()  # drafts made by the (immediate) task after the commit
+    untouched = SocialPost.objects.get(page=news_page, channel="x-demo")
+    edited = SocialPost.objects.get(page=news_page, channel="mastodon-demo")
+    assert "Old social title" in untouched.text
+    page = browser_page
+    login(page, base)
+
+    # The editor rewrites the Mastodon draft by hand.
+    page.goto(f"{base}/admin/social-posts/edit/{edited.pk}/")
+    page.fill("#id_text", "Written by hand about the old title")
+    with page.expect_navigation():
+        page.locator("footer button[type=submit]").first.click()
+
+    # The page's social title changes and the page is published again.
+    page.goto(f"{base}/admin/pages/{news_page.pk}/edit/")
+    page.get_by_role("tab", name="Social").click()
+    page.fill("input[name=social_title]", "New social title")
+    page.locator("footer [data-w-dropdown-target='toggle'], footer .dropdown-toggle").first.click()
+    with page.expect_navigation():
+        page.locator("button[name='action-publish']").click()
+
+    untouched.refresh_from_db()
+    assert "New social title" in untouched.text and untouched.page_changed == {}
+    edited.refresh_from_db()
+    assert edited.text == "Written by hand about the old title"
+    assert edited.page_changed == {"title": ["Old social title", "New social title"]}
+
+    page.goto(f"{base}/admin/social-posts/edit/{untouched.pk}/")
+    assert "New social title" in page.input_value("#id_text")
+    assert page.locator("[data-smo-page-changed]").count() == 0
+
+    page.goto(f"{base}/admin/social-posts/edit/{edited.pk}/")
+    flag = page.locator("[data-smo-page-changed]")
+    assert "Page changed since this draft was written" in flag.inner_text()
+    assert "New social title" in flag.locator("dd[data-field='title']").inner_text()
+    page.screenshot(path=str(test_output_dir / "posts-page-changed.png"), full_page=True)
+    with page.expect_navigation():
+        page.click("[data-smo-action='recompose']")
+    edited.refresh_from_db()
+    assert "New social title" in edited.text and edited.page_changed == {}
+    assert page.input_value("#id_text") == edited.text
+    assert page.locator("[data-smo-page-changed]").count() == 0

@@ -63,6 +63,13 @@ class SocialPost(models.Model):
     remote_id = models.CharField(_("remote id"), max_length=255, blank=True)
     remote_url = models.URLField(_("remote URL"), max_length=2000, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
+    #: What the text was composed from: ``inputs`` (the page's social values the composer read)
+    #: and the ``text``, ``link`` and ``image_id`` it produced. Empty for a post written by hand
+    #: or imported. A post whose fields still equal the composed ones was not edited by hand.
+    composed_from = models.JSONField(_("composed from"), default=dict, blank=True, editable=False)
+    #: The page's social values that changed since this post was written, ``{name: [before,
+    #: after]}``; non-empty: "page changed since this draft was written" (see posts/following.py).
+    page_changed = models.JSONField(_("page changed"), default=dict, blank=True, editable=False)
     #: Id of the delivery attempt that holds the post while it is sending (see posts/delivery.py).
     attempt_id = models.CharField(max_length=64, blank=True, editable=False)
     #: Stable per post (a Bluesky TID): the idempotency key, rkey or guid sent on every attempt,

@@ -20,7 +20,7 @@ from wagtail.admin.widgets import Button
 from wagtail.models import Page
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 
-from ..models import PostStatus, SocialPost
+from ..models import OPEN_STATUSES, PostStatus, SocialPost
 from . import workflow
 
 
@@ -158,6 +158,10 @@ class SocialPostsDashboardPanel(Component):
             "calendar_url": reverse("wagtail_smo_posts:calendar"),
             "recent_failures": SocialPost.objects.filter(status=PostStatus.FAILED)
             .select_related("page").order_by("-updated_at")[:5],
+            # Queued or open posts whose page changed since they were written.
+            "stale": SocialPost.objects.filter(status__in=OPEN_STATUSES)
+            .exclude(page_changed={}).count(),
+            "stale_url": f"{listing}?page_changed=true",
         }
 
 

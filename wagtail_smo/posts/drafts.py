@@ -19,7 +19,7 @@ from django.utils import timezone
 from wagtail.models import Page, Revision
 
 from ..core.networks import network_limit
-from ..meta import resolve
+from ..meta import SocialMeta, resolve
 from ..models import OPEN_STATUSES, SocialChannel, SocialPost
 from . import workflow
 from .compose import ComposedPost, compose_post
@@ -94,6 +94,7 @@ def create_drafts(page, *, revision_id: int | None = None) -> list[SocialPost]:
             page=page, revision_id=revision_id, site=site, channel=channel.channel,
             text=composed.text, link=composed.link, image_id=image_id, created_by_id=user_id,
             status=workflow.initial_status(made_by[channel.channel]),
+            composed_from=composed_record(meta, composed, image_id),
         )
         for channel in channels
         for composed in [compose_for_channel(page, channel, meta=meta)]
@@ -138,15 +139,34 @@ def channel_for(site, alias: str) -> SocialChannel:
     return found or SocialChannel(site=site, channel=alias)
 
 
+def page_inputs(meta: SocialMeta) -> dict[str, Any]:
+    """The page's social values a post is composed from, as JSON (compared on each publish)."""
+    return {
+        "title": meta.title, "description": meta.description, "url": meta.url or "",
+        "image": (meta.image.image_id or meta.image.url) if meta.image else None,
+        "tags": list(meta.tags), "author": meta.author, "section": meta.section,
+        "site_name": meta.site_name,
+    }
+
+
+def composed_record(meta: SocialMeta, composed: ComposedPost,
+                    image_id: int | None) -> dict[str, Any]:
+    """A post's ``composed_from``: the inputs read and the text, link and image they gave."""
+    return {"inputs": page_inputs(meta), "text": composed.text, "link": composed.link,
+            "image_id": image_id}
+
+
 def composed_fields(page, alias: str) -> dict[str, Any]:
-    """A new post's text, link, image and revision, composed from ``page`` for ``alias``."""
+    """A new post's text, link, image, revision and record, composed from ``page`` for ``alias``."""
     page = page.specific
     meta = resolve(page)
     composed = compose_for_channel(page, channel_for(page.get_site(), alias), meta=meta)
+    image_id = meta.image.image_id if meta.image else None
     return {
-        "text": composed.text, "link": composed.link,
-        "image_id": meta.image.image_id if meta.image else None,
+        "text": composed.text, "link": composed.link, "image_id": image_id,
         "revision_id": page.live_revision_id,
+        "composed_from": composed_record(meta, composed, image_id),
+        "page_changed": {},
     }
 
 

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import (
     HttpRequest,
     HttpResponse,
@@ -46,7 +47,7 @@ from ..core.networks import count_length, network_limit
 from ..meta import resolve
 from ..models import OPEN_STATUSES, PostStatus, SocialPost
 from ..providers import channel_aliases, channel_config, channel_network
-from . import drafts, workflow
+from . import drafts, following, workflow
 
 
 def _channel_choices():
@@ -72,10 +73,22 @@ class SocialPostFilterSet(WagtailFilterSet):
         label=gettext_lazy("Created"), widget=DateRangePickerWidget
     )
     page_id = django_filters.NumberFilter(field_name="page_id", widget=forms.HiddenInput)
+    page_changed = django_filters.BooleanFilter(
+        label=gettext_lazy("Page changed since written"), method="filter_page_changed",
+        widget=forms.NullBooleanSelect,
+    )
 
     class Meta:
         model = SocialPost
-        fields = ["status", "channel", "site", "section", "scheduled_at", "created_at", "page_id"]
+        fields = ["status", "channel", "site", "section", "scheduled_at", "created_at", "page_id",
+                  "page_changed"]
+
+    def filter_page_changed(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
+        """Posts flagged "page changed" (yes) or not (no)."""
+        if value is None:
+            return queryset
+        stale = queryset.exclude(page_changed={})
+        return stale if value else queryset.filter(page_changed={})
 
     def filter_section(self, queryset, name, value):
         """Posts of pages under the chosen section page."""
@@ -161,9 +174,10 @@ class SocialPostEditView(EditView):
             return redirect("wagtail_smo_posts:inspect", post.pk)
         return super().dispatch(request, *args, **kwargs)
 
-    def save_instance(self):
+    def save_instance(self) -> SocialPost:
         instance = super().save_instance()
         workflow.after_edit(instance, self.request.user)
+        following.acknowledge(instance)  # the screen showed what changed on the page
         return instance
 
     def form_valid(self, form: SocialPostForm) -> HttpResponse:
@@ -227,6 +241,9 @@ def post_context(post: SocialPost, user) -> dict:
                             and (post.status != PostStatus.FAILED
                                  or workflow.allows(user, "cancel", post))),
         "attempts_template": attempts.template.name,
+        "page_changes": following.describe(post),
+        "can_recompose": (bool(post.composed_from) and post.status in workflow.EDITABLE
+                          and workflow.can(user, "change")),
         "channels": channel_aliases(),
     }
 
@@ -235,6 +252,8 @@ def post_context(post: SocialPost, user) -> dict:
 ACTION_FIELD = "smo-action"
 #: The actions a post's edit form offers (each saves the form first).
 FORM_ACTIONS = ("approve", "schedule", "send", "cancel", "duplicate", "share_again")
+#: Actions that replace what is in the form (its own POST: leaving unsaved typing warns first).
+OTHER_ACTIONS = ("recompose",)
 
 
 def perform_action(post: SocialPost, action: str, user: AbstractBaseUser,
@@ -260,6 +279,9 @@ def perform_action(post: SocialPost, action: str, user: AbstractBaseUser,
     if action == "duplicate":
         copy = drafts.duplicate(post, user, data.get("channel") or None)
         return copy, _("A new draft was created.")
+    if action == "recompose":
+        following.recompose(post, user)
+        return post, _("Recomposed from the page as it is now: review the text.")
     if action == "share_again":
         copy = drafts.share_again(post, user)
         return copy, _("A new draft shares the page again: review it, then approve or schedule.")
@@ -270,7 +292,7 @@ def action_view(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """POST-only: an action on one post from outside its edit form (listing, inspect view)."""
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    if action not in FORM_ACTIONS:
+    if action not in FORM_ACTIONS + OTHER_ACTIONS:
         return HttpResponseNotFound()
     post = get_object_or_404(SocialPost, pk=pk)
     try:
@@ -332,6 +354,12 @@ def count_view(request):
     })
 
 
+class StatusColumn(Column):
+    """A post's status as colour, icon and text, flagged when its page changed since."""
+
+    cell_template_name = "wagtail_smo/posts/_status_cell.html"
+
+
 class SocialPostIndexView(IndexView):
     """The listing, with links to the calendar and the schedule import in its header."""
 
@@ -372,7 +400,7 @@ class SocialPostViewSet(SnippetViewSet):
                     accessor=lambda p: (p.text[:80] + "…") if len(p.text) > 80 else p.text),
         Column("channel", label=gettext_lazy("Channel")),
         Column("page", label=gettext_lazy("Page")),
-        Column("status", label=gettext_lazy("Status"), accessor="get_status_display"),
+        StatusColumn("status", label=gettext_lazy("Status"), accessor="get_status_display"),
         DateColumn("scheduled_at", label=gettext_lazy("Scheduled for")),
         DateColumn("sent_at", label=gettext_lazy("Sent")),
     ]

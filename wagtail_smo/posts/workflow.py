@@ -329,7 +329,8 @@ def _new_draft(post: SocialPost, user, name: str, channel: str,
         )
     fields = dict(composed) if composed is not None else {
         "text": post.text, "link": post.link, "image_id": post.image_id,
-        "revision_id": post.revision_id,
+        "revision_id": post.revision_id, "composed_from": post.composed_from,
+        "page_changed": post.page_changed,
     }
     copy = SocialPost.objects.create(page_id=post.page_id, site_id=post.site_id, channel=channel,
                                      status=status, created_by=user, **fields)
