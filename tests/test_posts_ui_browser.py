@@ -168,3 +168,26 @@ def test_republished_page_flags_an_edited_draft_and_recomposes_an_untouched_one(
     assert "New social title" in edited.text and edited.page_changed == {}
     assert page.input_value("#id_text") == edited.text
     assert page.locator("[data-smo-page-changed]").count() == 0
+
+
+def test_an_editor_without_social_permissions_sees_no_menu_item_that_answers_403(
+        browser_page, base, test_output_dir):
+    from django.contrib.auth.models import Group, Permission
+
+    user = get_user_model().objects.create_user("plain", "plain@example.com", "plain-pw")
+    group = Group.objects.create(name="plain editors")
+    group.permissions.set(Permission.objects.filter(codename="access_admin"))
+    user.groups.add(group)
+    page = browser_page
+    login(page, base, "plain", "plain-pw")
+    page.goto(f"{base}/admin/")
+    page.locator("[data-wagtail-sidebar] a, aside a").first.wait_for()
+    page.screenshot(path=str(test_output_dir / "posts-menu-no-permissions.png"), full_page=True)
+    sidebar = page.locator("[data-wagtail-sidebar], aside").first
+    assert "Social calendar" not in sidebar.inner_text()
+    assert "Social posts" not in sidebar.inner_text()
+    hrefs = {a.get_attribute("href") for a in sidebar.locator("a[href^='/admin/']").all()}
+    assert hrefs  # the menu is there
+    for href in sorted(hrefs):
+        response = page.goto(f"{base}{href}")
+        assert response.status != 403, href

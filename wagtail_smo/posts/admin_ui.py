@@ -166,8 +166,8 @@ class SocialPostsDashboardPanel(Component):
 
 
 def dashboard_panels(request: HttpRequest, panels: list[Component]) -> None:
-    """``construct_homepage_panels``: add the posts panel for users who may change posts."""
-    if workflow.can(request.user, "change"):
+    """``construct_homepage_panels``: add the posts panel for users who may see posts."""
+    if workflow.can_see(request.user):
         panels.append(SocialPostsDashboardPanel(request.user))
 
 
@@ -185,7 +185,7 @@ def page_header_buttons(
     page: Page, user: AbstractBaseUser, view_name: str, next_url: str | None = None
 ) -> Iterator[Button]:
     """``register_page_header_buttons``: "Social posts (Draft: 2)" in the page editor's header."""
-    if view_name != "edit" or not workflow.can(user, "change"):
+    if view_name != "edit" or not workflow.can_see(user):
         return
     summary = page_posts_summary(page)
     label = _("Social posts (%(summary)s)") % {"summary": summary} if summary else _(
@@ -218,13 +218,21 @@ class SocialPostsPanel(Panel):
                 SocialPost.objects.filter(page=page).order_by("-created_at")[:20]
                 if page and page.pk else []
             )
-            context["can_view"] = workflow.can(self.request.user, "change")
+            context["can_view"] = workflow.can_see(self.request.user)
             return context
+
+
+class PostsMenuItem(MenuItem):
+    """A menu item shown only to users who may open what it links to (no bare 403)."""
+
+    def is_shown(self, request: HttpRequest) -> bool:
+        """Shown to users who may see social posts."""
+        return workflow.can_see(request.user)
 
 
 def calendar_menu_item() -> MenuItem:
     """``register_admin_menu_item``: "Social calendar", next to "Social posts"."""
-    return MenuItem(
+    return PostsMenuItem(
         gettext_lazy("Social calendar"), reverse("wagtail_smo_posts:calendar"),
         icon_name="date", order=251,
     )

@@ -52,7 +52,7 @@ def posts_by_day(days: list[datetime.date]) -> dict[datetime.date, list[SocialPo
 
 def calendar_view(request: HttpRequest) -> HttpResponse:
     """Month (default) or week view; ``?date=YYYY-MM-DD`` picks the month or week shown."""
-    if not workflow.can(request.user, "change") and not workflow.can(request.user, "view"):
+    if not workflow.can_see(request.user):
         return HttpResponseForbidden()
     view = "week" if request.GET.get("view") == "week" else "month"
     anchor = parse_date(request.GET.get("date") or "") or timezone.localdate()

@@ -170,7 +170,10 @@ class SocialPostEditView(EditView):
 
     def dispatch(self, request, *args, **kwargs):
         post = get_object_or_404(SocialPost, pk=kwargs.get("pk"))
-        if post.status not in workflow.EDITABLE:
+        # Links lead here from the listing, calendar, dashboard and page editor: a post that
+        # cannot change, or a user who may only look, gets the read-only view instead of a 403.
+        if post.status not in workflow.EDITABLE or (
+                not workflow.can(request.user, "change") and workflow.can_see(request.user)):
             return redirect("wagtail_smo_posts:inspect", post.pk)
         return super().dispatch(request, *args, **kwargs)
 
@@ -364,14 +367,18 @@ class SocialPostIndexView(IndexView):
     """The listing, with links to the calendar and the schedule import in its header."""
 
     @cached_property
-    def header_buttons(self):
-        return [
+    def header_buttons(self) -> list[HeaderButton]:
+        """Wagtail's buttons, the calendar, and the import for users who may add posts."""
+        buttons = [
             *super().header_buttons,
             HeaderButton(_("Calendar"), url=reverse("wagtail_smo_posts:calendar"),
                          icon_name="date"),
-            HeaderButton(_("Import a schedule"), url=reverse("wagtail_smo_posts:import"),
-                         icon_name="upload"),
         ]
+        if workflow.can(self.request.user, "add"):
+            buttons.append(HeaderButton(_("Import a schedule"),
+                                        url=reverse("wagtail_smo_posts:import"),
+                                        icon_name="upload"))
+        return buttons
 
 
 class SocialPostViewSet(SnippetViewSet):

@@ -123,6 +123,11 @@ def can(user, action: str) -> bool:
     return user.has_perm(f"wagtail_smo.{action}_socialpost")
 
 
+def can_see(user) -> bool:
+    """True if ``user`` may open the posts listing, the calendar and a post (view or change)."""
+    return can(user, "view") or can(user, "change")
+
+
 def allows(user, name: str, post: SocialPost) -> bool:
     """True if ``user`` may make the transition ``name`` and ``post`` is in one of its statuses.
 
