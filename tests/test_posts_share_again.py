@@ -96,7 +96,7 @@ def test_share_again_says_which_open_post_blocks_it(client, editor, page):
     response = action(client, sent, "share_again", next=reverse("wagtail_smo_posts:list"))
     assert SocialPost.objects.count() == 2
     text = " ".join(str(m) for m in response.wsgi_request._messages)
-    assert "already has an open post for mastodon-demo (scheduled)" in text
+    assert "already has an open post for Mastodon (scheduled)" in text
 
 
 def test_share_again_needs_the_add_permission(client, page):

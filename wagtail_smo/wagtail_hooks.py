@@ -13,6 +13,8 @@ from .posts.workflow import LOG_ACTIONS as POST_LOG_ACTIONS
 register_snippet(SocialPostViewSet)
 hooks.register("register_bulk_action", posts_admin.ApproveBulkAction)
 hooks.register("register_bulk_action", posts_admin.ScheduleBulkAction)
+# After Wagtail's own delete action for every snippet (order 0), so that this one wins for posts.
+hooks.register("register_bulk_action", posts_admin.DeleteBulkAction, order=1)
 hooks.register("construct_homepage_panels", posts_admin.dashboard_panels)
 hooks.register("register_page_header_buttons", posts_admin.page_header_buttons)
 hooks.register("register_admin_menu_item", posts_admin.calendar_menu_item)

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ..core.networks import channel_label
+
 
 class PostStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
@@ -105,7 +107,14 @@ class SocialPost(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.channel}: {self.page_id} ({self.status})"
+        """"Page title · Channel name", as people name a post."""
+        title = self.page.title if self.page_id else _("(no page)")
+        return f"{title} · {self.channel_label}"
+
+    @property
+    def channel_label(self) -> str:
+        """The name of the post's channel (its LABEL setting, else its network's name)."""
+        return channel_label(self.channel)
 
     @property
     def is_open(self) -> bool:

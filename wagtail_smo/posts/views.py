@@ -43,15 +43,15 @@ from wagtail.snippets.views.snippets import (
     SnippetViewSet,
 )
 
-from ..core.networks import count_length, network_limit
+from ..core.networks import channel_label, count_length, network_limit
 from ..meta import resolve
 from ..models import OPEN_STATUSES, PostStatus, SocialPost
 from ..providers import channel_aliases, channel_config, channel_network
 from . import drafts, following, workflow
 
 
-def _channel_choices():
-    return [(alias, alias) for alias in channel_aliases()]
+def _channel_choices() -> list[tuple[str, str]]:
+    return [(alias, channel_label(alias)) for alias in channel_aliases()]
 
 
 class SocialPostFilterSet(WagtailFilterSet):
@@ -135,7 +135,7 @@ class SocialPostForm(WagtailAdminModelForm):
             # so Django would not check it: say it here instead of failing on save.
             raise forms.ValidationError(
                 _("This page already has an open post for %(channel)s: edit that one instead.")
-                % {"channel": post.channel}
+                % {"channel": post.channel_label}
             )
         if "text" in cleaned and post.channel in channel_aliases():
             post.text = cleaned["text"]
@@ -247,7 +247,7 @@ def post_context(post: SocialPost, user) -> dict:
         "page_changes": following.describe(post),
         "can_recompose": (bool(post.composed_from) and post.status in workflow.EDITABLE
                           and workflow.can(user, "change")),
-        "channels": channel_aliases(),
+        "channels": _channel_choices(),
     }
 
 
@@ -366,6 +366,21 @@ class StatusColumn(Column):
 class SocialPostIndexView(IndexView):
     """The listing, with links to the calendar and the schedule import in its header."""
 
+    def get_base_queryset(self) -> QuerySet:
+        """Posts with their page (each row is named after it)."""
+        return super().get_base_queryset().select_related("page")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        """Wagtail's context plus the bulk action footer's words: "posts", not "snippets"."""
+        context = super().get_context_data(**kwargs)
+        context["bulk_strings"] = {
+            "SINGULAR": _("1 post selected"),
+            "PLURAL": _("%(objects)s posts selected"),
+            "ALL": _("All %(objects)s posts on this screen selected"),
+            "ALL_IN_LISTING": _("All posts in listing selected"),
+        }
+        return context
+
     @cached_property
     def header_buttons(self) -> list[HeaderButton]:
         """Wagtail's buttons, the calendar, and the import for users who may add posts."""
@@ -400,13 +415,15 @@ class SocialPostViewSet(SnippetViewSet):
     index_view_class = SocialPostIndexView
     inspect_view_class = SocialPostInspectView
     edit_template_name = "wagtail_smo/posts/edit.html"
+    index_template_name = "wagtail_smo/posts/index.html"
     list_per_page = 50
     ordering = ["-created_at"]
     list_display = [
-        TitleColumn("text", label=gettext_lazy("Post"), url_name="wagtail_smo_posts:edit",
-                    accessor=lambda p: (p.text[:80] + "…") if len(p.text) > 80 else p.text),
-        Column("channel", label=gettext_lazy("Channel")),
-        Column("page", label=gettext_lazy("Page")),
+        TitleColumn("post", label=gettext_lazy("Post"), url_name="wagtail_smo_posts:edit",
+                    accessor=str),
+        Column("text", label=gettext_lazy("Text"),
+               accessor=lambda p: (p.text[:80] + "…") if len(p.text) > 80 else p.text),
+        Column("channel", label=gettext_lazy("Channel"), accessor="channel_label"),
         StatusColumn("status", label=gettext_lazy("Status"), accessor="get_status_display"),
         DateColumn("scheduled_at", label=gettext_lazy("Scheduled for")),
         DateColumn("sent_at", label=gettext_lazy("Sent")),

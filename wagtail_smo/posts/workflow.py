@@ -32,6 +32,7 @@ from django.utils.translation import gettext_lazy as _l
 from wagtail.log_actions import log
 from wagtail.models import ModelLogEntry
 
+from ..core.networks import channel_label
 from ..exceptions import InvalidPostState
 from ..models import OPEN_STATUSES, PostStatus, SocialPost
 
@@ -330,7 +331,8 @@ def _new_draft(post: SocialPost, user, name: str, channel: str,
         raise WorkflowError(
             _("The page already has an open post for %(channel)s (%(status)s): edit that one, "
               "or cancel it first.")
-            % {"channel": channel, "status": blocking.get_status_display().lower()}
+            % {"channel": channel_label(channel),
+               "status": blocking.get_status_display().lower()}
         )
     fields = dict(composed) if composed is not None else {
         "text": post.text, "link": post.link, "image_id": post.image_id,
