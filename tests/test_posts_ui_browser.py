@@ -191,3 +191,121 @@ def test_an_editor_without_social_permissions_sees_no_menu_item_that_answers_403
     for href in sorted(hrefs):
         response = page.goto(f"{base}{href}")
         assert response.status != 403, href
+
+
+def test_drag_a_post_to_another_day_and_the_keyboard_alternative(browser_page, base,
+                                                                 test_output_dir):
+    from wagtail_smo.posts.calendar import calendar_days
+
+    post = open_draft("x-demo")
+    when = (timezone.localtime() + datetime.timedelta(days=2)).replace(
+        hour=10, minute=30, second=0, microsecond=0)
+    SocialPost.objects.filter(pk=post.pk).update(status=PostStatus.SCHEDULED, scheduled_at=when)
+    days = calendar_days("month", when.date())
+    target = when.date() + datetime.timedelta(days=1)
+    if target not in days:
+        target = when.date() - datetime.timedelta(days=1)  # tomorrow: still in the future
+    page = browser_page
+    login(page, base)
+    calendar = f"{base}/admin/social-posts/calendar/?view=month&date={when.date().isoformat()}"
+    page.goto(calendar)
+    item = page.locator(f"li[data-post-id='{post.pk}']")
+    assert item.get_attribute("draggable") == "true"
+    assert page.locator("td.smo-today [aria-current='date']").count() == (
+        1 if timezone.localdate() in days else 0)
+
+    # Drag and drop: same time of day, on the day it was dropped on.
+    with page.expect_navigation():
+        item.drag_to(page.locator(f"td[data-date='{target.isoformat()}']"))
+    post.refresh_from_db()
+    assert timezone.localtime(post.scheduled_at) == when.replace(
+        year=target.year, month=target.month, day=target.day)
+    assert post.status == PostStatus.SCHEDULED
+    moved = page.locator(f"td[data-date='{target.isoformat()}'] li[data-post-id='{post.pk}']")
+    assert moved.count() == 1
+    page.screenshot(path=str(test_output_dir / "posts-calendar-dragged.png"), full_page=True)
+
+    # The keyboard alternative: open "Reschedule", type a time, press Enter on "Move".
+    new_time = when.replace(hour=16, minute=45)
+    page.locator(f"li[data-post-id='{post.pk}'] summary").focus()
+    page.keyboard.press("Enter")
+    field = page.locator(f"#smo-move-{post.pk}")
+    field.wait_for(state="visible")
+    field.fill(new_time.strftime("%Y-%m-%dT%H:%M"))
+    page.locator(f"li[data-post-id='{post.pk}'] [data-smo-action='reschedule']").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    post.refresh_from_db()
+    assert timezone.localtime(post.scheduled_at) == new_time
+    assert page.url == calendar
+
+    # Into the past: refused with the form's own rule, nothing moves.
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    if yesterday in days:
+        with page.expect_navigation():
+            page.locator(f"li[data-post-id='{post.pk}']").drag_to(
+                page.locator(f"td[data-date='{yesterday.isoformat()}']"))
+        assert "The schedule time is in the past" in page.content()
+        post.refresh_from_db()
+        assert timezone.localtime(post.scheduled_at) == new_time
+
+
+def test_a_fresh_demo_shows_posts_in_every_state(browser_page, tmp_path, test_output_dir):
+    """As ``make demo`` does: migrate a new database, load the demo content with its posts,
+    run the site; the dashboard and the calendar show drafts, scheduled, sent and failed posts."""
+    import socket
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {**os.environ, "SMO_VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE":
+           "example_site.settings"}
+    env.pop("DATABASE_URL", None)
+    manage = [sys.executable, "manage.py"]
+    for args in (["migrate", "--noinput", "-v", "0"],
+                 ["load_demo_content", "--create-admin", "--with-posts", "--port", str(port)]):
+        done = subprocess.run(manage + args, cwd=root, env=env, capture_output=True, text=True,
+                              timeout=900)
+        assert done.returncode == 0, done.stderr[-2000:]
+    server = subprocess.Popen(manage + ["runserver", "--noreload", f"127.0.0.1:{port}"],
+                              cwd=root, env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        page = browser_page
+        login(page, base, "admin", "changeme")
+        page.goto(f"{base}/admin/")
+        panel = page.locator("#smo-social-posts-section")
+        counts = {item.get_attribute("data-status"): item.inner_text()
+                  for item in panel.locator("li[data-status]").all()}
+        for status in ("draft", "scheduled", "sent", "failed"):
+            assert not counts[status].strip().startswith("0"), (status, counts)
+        assert panel.locator("[data-page-changed]").count() >= 1
+        assert panel.locator("tr[data-post-id]").count() >= 3
+        page.screenshot(path=str(test_output_dir / "demo-dashboard.png"), full_page=True)
+        page.goto(f"{base}/admin/social-posts/calendar/")
+        page.screenshot(path=str(test_output_dir / "demo-calendar.png"), full_page=True)
+        shown = set()
+        # The demo's posts lie from two days ago to five days ahead: the weeks around them.
+        for days in (-2, -1, 1, 3, 5):
+            day = timezone.localdate() + datetime.timedelta(days=days)
+            page.goto(f"{base}/admin/social-posts/calendar/?view=week&date={day.isoformat()}")
+            shown |= {li.get_attribute("data-status")
+                      for li in page.locator("li[data-status]").all()}
+            if page.locator("li [data-page-changed]").count():
+                shown.add("page changed")
+        assert {"scheduled", "sent", "failed", "page changed"} <= shown, shown
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

@@ -33,7 +33,7 @@ from django.utils.translation import gettext_lazy
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, ObjectList, PageChooserPanel
-from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
+from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.widgets import HeaderButton
 from wagtail.models import Page, Site
 from wagtail.snippets.views.snippets import (
@@ -363,6 +363,13 @@ class StatusColumn(Column):
     cell_template_name = "wagtail_smo/posts/_status_cell.html"
 
 
+class WhenColumn(Column):
+    """A date and time written out in the user's time zone ("Sat 6 Dec 2026, 10:30"): a post
+    days ahead must not read "just now", as Wagtail's relative dates put it."""
+
+    cell_template_name = "wagtail_smo/posts/_when_cell.html"
+
+
 class SocialPostIndexView(IndexView):
     """The listing, with links to the calendar and the schedule import in its header."""
 
@@ -425,8 +432,8 @@ class SocialPostViewSet(SnippetViewSet):
                accessor=lambda p: (p.text[:80] + "…") if len(p.text) > 80 else p.text),
         Column("channel", label=gettext_lazy("Channel"), accessor="channel_label"),
         StatusColumn("status", label=gettext_lazy("Status"), accessor="get_status_display"),
-        DateColumn("scheduled_at", label=gettext_lazy("Scheduled for")),
-        DateColumn("sent_at", label=gettext_lazy("Sent")),
+        WhenColumn("scheduled_at", label=gettext_lazy("Scheduled for"), sort_key="scheduled_at"),
+        WhenColumn("sent_at", label=gettext_lazy("Sent"), sort_key="sent_at"),
     ]
     edit_handler = ObjectList(
         [
