@@ -21,6 +21,7 @@ class AuditContext:
     def __init__(self) -> None:
         self._images: OrderedDict[int, object] = OrderedDict()
         self._titled: dict[int | None, QuerySet] = {}
+        self._channel_networks: dict[int, tuple[str, ...]] = {}
 
     def image(self, image_id: int | None):
         """The original Wagtail image ``image_id`` (cached), or None."""
@@ -38,6 +39,23 @@ class AuditContext:
     def site_for(self, page) -> Site | None:
         """The Wagtail site whose tree holds ``page`` (Wagtail caches the site roots)."""
         return page.get_site() if page.path else None
+
+    def channel_networks(self, site: Site | None) -> tuple[str, ...]:
+        """Network keys of ``site``'s enabled channels (one query per site and audit run)."""
+        if site is None:
+            return ()
+        if site.pk not in self._channel_networks:
+            from ..exceptions import ImproperlyConfiguredChannel
+            from ..models import SocialChannel
+
+            keys = []
+            for channel in SocialChannel.objects.enabled_for_site(site):
+                try:
+                    keys.append(channel.network)
+                except ImproperlyConfiguredChannel:
+                    continue  # a channel whose backend is broken: the system check says so
+            self._channel_networks[site.pk] = tuple(keys)
+        return self._channel_networks[site.pk]
 
     def pages_sharing_title(
         self, page: Page, title: str, limit: int = 3

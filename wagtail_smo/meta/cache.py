@@ -40,6 +40,7 @@ from django.db import transaction
 
 from ..conf import smo_settings
 from .context import ResolveContext
+from .validators import mark_content_changed
 
 GENERATION_KEY = "wagtail-smo:meta-generation"
 # "v2": entries written before sources became ``Source`` objects (strings) must never be served
@@ -189,6 +190,7 @@ def _forget(page_ids=(), generations=(), only_present: bool = True) -> None:
     def run() -> None:
         global _local_epoch
         _local_epoch += 1
+        mark_content_changed()  # HTTP validators (validators.py) follow every invalidation
         cache = _cache()
         if page_ids:
             cache.delete_many([entry_key(page_id) for page_id in page_ids])

@@ -104,5 +104,10 @@ class SocialMediaSettings(BaseSiteSetting):
         ),
     )
 
+    # Part of the HTTP validators of feeds and /smo/meta/ (meta/validators.py): read from the
+    # database, so a change made by one process is seen by every other one. Null on rows not
+    # saved since the field was added.
+    updated_at = models.DateTimeField(auto_now=True, null=True, editable=False)
+
     class Meta:
         verbose_name = _("social media")

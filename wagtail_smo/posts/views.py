@@ -446,6 +446,10 @@ class SocialPostViewSet(SnippetViewSet):
         base_form_class=SocialPostForm,
     )
 
+    def register_chooser_viewset(self) -> None:
+        """No chooser: nothing chooses a post, and Wagtail's snippet chooser checks no model
+        permission (any admin user could list every post's text through it)."""
+
     def get_urlpatterns(self):
         """The viewset's URLs plus actions, the counter and the calendar."""
         from .calendar import calendar_view
