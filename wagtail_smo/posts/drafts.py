@@ -14,9 +14,11 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.utils import timezone
-from wagtail.models import Page, Revision
+from wagtail.models import Page, Revision, Site
 
 from ..core.networks import network_limit
 from ..meta import SocialMeta, resolve
@@ -133,7 +135,7 @@ def compose_for_channel(page, channel: SocialChannel, *, meta=None, image=None) 
     )
 
 
-def channel_for(site, alias: str) -> SocialChannel:
+def channel_for(site: Site | None, alias: str) -> SocialChannel:
     """The site's settings of channel ``alias``; unsaved defaults when the site has none."""
     found = SocialChannel.objects.filter(site=site, channel=alias).first() if site else None
     return found or SocialChannel(site=site, channel=alias)
@@ -156,7 +158,7 @@ def composed_record(meta: SocialMeta, composed: ComposedPost,
             "image_id": image_id}
 
 
-def composed_fields(page, alias: str) -> dict[str, Any]:
+def composed_fields(page: Page, alias: str) -> dict[str, Any]:
     """A new post's text, link, image, revision and record, composed from ``page`` for ``alias``."""
     page = page.specific
     meta = resolve(page)
@@ -170,12 +172,13 @@ def composed_fields(page, alias: str) -> dict[str, Any]:
     }
 
 
-def share_again(post: SocialPost, user) -> SocialPost:
+def share_again(post: SocialPost, user: AbstractBaseUser | AnonymousUser) -> SocialPost:
     """A new draft composed from the page as it is now, for the channel of a closed post."""
     return workflow.share_again(post, user, composed_fields(post.page, post.channel))
 
 
-def duplicate(post: SocialPost, user, channel: str | None = None) -> SocialPost:
+def duplicate(post: SocialPost, user: AbstractBaseUser | AnonymousUser,
+              channel: str | None = None) -> SocialPost:
     """Copy ``post``; to another channel the copy is composed for that channel's network.
 
     A copy for another network keeps nothing of the original's text: its UTM source, length

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -87,7 +89,7 @@ def follow_page(page_id: int) -> dict[str, int]:
     return counts
 
 
-def recompose(post: SocialPost, user) -> SocialPost:
+def recompose(post: SocialPost, user: AbstractBaseUser | AnonymousUser) -> SocialPost:
     """"Recompose from page": the post's text, link and image composed from the page as now.
 
     A queued post goes back to draft: its new text has not been approved.

@@ -9,6 +9,7 @@ import django_filters
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
@@ -259,7 +260,7 @@ FORM_ACTIONS = ("approve", "schedule", "send", "cancel", "duplicate", "share_aga
 OTHER_ACTIONS = ("recompose",)
 
 
-def perform_action(post: SocialPost, action: str, user: AbstractBaseUser,
+def perform_action(post: SocialPost, action: str, user: AbstractBaseUser | AnonymousUser,
                    data: Mapping[str, str]) -> tuple[SocialPost, str]:
     """Take ``action`` on ``post`` for ``user``: (the post to show next, the success message).
 

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -124,7 +126,7 @@ def can(user, action: str) -> bool:
     return user.has_perm(f"wagtail_smo.{action}_socialpost")
 
 
-def can_see(user) -> bool:
+def can_see(user: AbstractBaseUser | AnonymousUser) -> bool:
     """True if ``user`` may open the posts listing, the calendar and a post (view or change)."""
     return can(user, "view") or can(user, "change")
 
@@ -304,7 +306,8 @@ def duplicate(post: SocialPost, user, channel: str | None = None, *,
 
 
 @transaction.atomic
-def share_again(post: SocialPost, user, composed: Mapping[str, Any]) -> SocialPost:
+def share_again(post: SocialPost, user: AbstractBaseUser | AnonymousUser | None,
+                composed: Mapping[str, Any]) -> SocialPost:
     """A new draft (fields ``composed``) sharing the page of a sent, failed or cancelled post.
 
     A failed post is still open (it may be retried): sharing again cancels it first, which needs
@@ -321,8 +324,8 @@ def share_again(post: SocialPost, user, composed: Mapping[str, Any]) -> SocialPo
     return _new_draft(post, user, "share_again", post.channel, composed)
 
 
-def _new_draft(post: SocialPost, user, name: str, channel: str,
-               composed: Mapping[str, Any] | None) -> SocialPost:
+def _new_draft(post: SocialPost, user: AbstractBaseUser | AnonymousUser | None, name: str,
+               channel: str, composed: Mapping[str, Any] | None) -> SocialPost:
     """Create the draft of ``name`` ("duplicate", "share_again") from ``post`` on ``channel``."""
     status = initial_status(name, user)
     blocking = SocialPost.objects.filter(page_id=post.page_id, channel=channel,
