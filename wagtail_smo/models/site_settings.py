@@ -8,16 +8,16 @@ from wagtail import blocks
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import StreamField
 
-from ..share.networks import network_choices
+from ..core.networks import share_choices
 
 
 def share_network_choices() -> list[tuple[str, str]]:
-    """Choices of the share-buttons setting: every share network, read when a form is built.
+    """Choices of the share-buttons setting: every share button, read when a form is built.
 
-    Defined here so that the migration names a path that stays put wherever the list of networks
-    lives (it moves below models, to ``core``, with the network registry).
+    Defined here so that the migration names a path that stays put wherever the list lives (the
+    network registry, ``core.networks.share_choices``).
     """
-    return network_choices()
+    return share_choices()
 
 
 class ProfileLinkBlock(blocks.StructBlock):

@@ -22,6 +22,7 @@ from typing import Any
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -78,9 +79,11 @@ def follow_page(page_id: int) -> dict[str, int]:
             if post.status == PostStatus.DRAFT and not edited_by_hand(post):
                 fields = drafts.composed_fields(page, post.channel)
                 # Only if it is still an untouched draft: an edit saved meanwhile wins.
+                same_image = (Q(image__isnull=True) if post.image_id is None
+                              else Q(image_id=post.image_id))
                 updated = SocialPost.objects.filter(
-                    pk=post.pk, status=PostStatus.DRAFT, text=post.text, link=post.link,
-                    image_id=post.image_id,
+                    same_image, pk=post.pk, status=PostStatus.DRAFT, text=post.text,
+                    link=post.link,
                 ).update(updated_at=timezone.now(), **fields)
                 counts["recomposed"] += updated
             else:

@@ -24,7 +24,7 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import select_template
-from django.urls import path, reverse
+from django.urls import URLPattern, URLResolver, path, reverse
 from django.utils import formats, timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.functional import cached_property
@@ -47,6 +47,7 @@ from wagtail.snippets.views.snippets import (
 from ..core.networks import channel_label, count_length, network_limit
 from ..meta import resolve
 from ..models import OPEN_STATUSES, PostStatus, SocialPost
+from ..pages import sections
 from ..providers import channel_aliases, channel_config, channel_network
 from . import drafts, following, workflow
 
@@ -65,7 +66,7 @@ class SocialPostFilterSet(WagtailFilterSet):
     site = django_filters.ModelChoiceFilter(queryset=Site.objects.all())
     section = django_filters.ModelChoiceFilter(
         label=gettext_lazy("Section"), method="filter_section",
-        queryset=Page.objects.filter(depth__gte=3, numchild__gt=0),
+        queryset=lambda request: sections(),
     )
     scheduled_at = django_filters.DateFromToRangeFilter(
         label=gettext_lazy("Scheduled for"), widget=DateRangePickerWidget
@@ -91,7 +92,9 @@ class SocialPostFilterSet(WagtailFilterSet):
         stale = queryset.exclude(page_changed={})
         return stale if value else queryset.filter(page_changed={})
 
-    def filter_section(self, queryset, name, value):
+    def filter_section(
+        self, queryset: QuerySet[SocialPost], name: str, value: Page
+    ) -> QuerySet[SocialPost]:
         """Posts of pages under the chosen section page."""
         return queryset.filter(page__path__startswith=value.path, page__depth__gt=value.depth)
 
@@ -118,7 +121,7 @@ class SocialPostForm(WagtailAdminModelForm):
                 if name in self.fields:
                     self.fields[name].disabled = True
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         post = self.instance
         if post.pk is None and cleaned.get("channel"):
@@ -148,7 +151,7 @@ class SocialPostForm(WagtailAdminModelForm):
                 })
         return cleaned
 
-    def save(self, commit=True):
+    def save(self, commit: bool = True) -> SocialPost:
         """New posts take the page's site and their author."""
         post = super().save(commit=False)
         if post.page_id and not post.site_id:
@@ -169,7 +172,7 @@ class SocialPostEditView(EditView):
     the form comes back with the typed text and the error.
     """
 
-    def dispatch(self, request, *args, **kwargs):
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         post = get_object_or_404(SocialPost, pk=kwargs.get("pk"))
         # Links lead here from the listing, calendar, dashboard and page editor: a post that
         # cannot change, or a user who may only look, gets the read-only view instead of a 403.
@@ -220,13 +223,13 @@ class SocialPostInspectView(InspectView):
 
     template_name = "wagtail_smo/posts/inspect.html"
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context.update(post_context(self.object, self.request.user))
         return context
 
 
-def post_context(post: SocialPost, user) -> dict:
+def post_context(post: SocialPost, user: workflow.Actor) -> dict:
     """What the edit and inspect views show next to a post."""
     length, limit = post_length(post)
     attempts = select_template(["wagtail_smo/posts/_attempts.html", "wagtail_smo/posts/_none.html"])
@@ -340,7 +343,7 @@ def _parse_when(value: str):
     return when
 
 
-def count_view(request):
+def count_view(request: HttpRequest) -> HttpResponse:
     """JSON {length, limit, network} of a text on a channel: the edit form's live counter."""
     if not workflow.can(request.user, "change"):
         return HttpResponseForbidden()
@@ -451,7 +454,7 @@ class SocialPostViewSet(SnippetViewSet):
         """No chooser: nothing chooses a post, and Wagtail's snippet chooser checks no model
         permission (any admin user could list every post's text through it)."""
 
-    def get_urlpatterns(self):
+    def get_urlpatterns(self) -> list[URLPattern | URLResolver]:
         """The viewset's URLs plus actions, the counter and the calendar."""
         from .calendar import calendar_view
         from .import_views import import_view
