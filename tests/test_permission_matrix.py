@@ -190,6 +190,12 @@ CASES = [
          data=lambda ctx: {}, transitions=("cancel",)),
     Case("action duplicate", "wagtail_smo_posts:action", "POST", action("duplicate"), ADDS,
          data=lambda ctx: {"channel": "mastodon-demo"}, transitions=("duplicate",)),
+    # Share again needs "add"; on a failed post it cancels it first, which needs "change".
+    Case("action share again (a failed post)", "wagtail_smo_posts:action", "POST",
+         action("share_again", on="failed"), ADDS, data=lambda ctx: {},
+         transitions=("share_again", "cancel")),
+    Case("action recompose from page", "wagtail_smo_posts:action", "POST",
+         action("recompose"), POSTS, data=lambda ctx: {}),
     # Bulk actions of the post listing.
     Case("bulk approve form", "bulk:approve", "GET", bulk("approve"), ADDS, **BULK),
     Case("bulk approve", "bulk:approve", "POST", bulk("approve"), ADDS, data=lambda ctx: {},

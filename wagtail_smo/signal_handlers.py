@@ -4,7 +4,8 @@ As Wagtail's contrib apps do (``wagtail.contrib.frontend_cache.signal_handlers``
 live beside the code they serve, and ``register_signal_handlers`` connects them, each to the
 senders it needs and no others:
 
-- post drafts: ``page_published`` enqueues the ``create_post_drafts`` task after the commit;
+- post drafts: ``page_published`` enqueues the ``create_post_drafts`` task after the commit, and
+  ``follow_page_posts`` when the page has open posts (they follow the page);
 - delivery: the workflow's ``post_queued`` enqueues ``deliver_post`` after the commit;
 - the meta cache: page models, the tag models and tag links of pages, images, renditions, sites,
   locales, the social settings, view restrictions and page moves (nothing else: saving a post or
@@ -30,8 +31,8 @@ from wagtail.signals import page_published, page_unpublished, post_page_move
 from .feeds import changes as feeds
 from .meta import cache as meta_cache
 from .models import SocialMediaSettings, SocialPost
-from .posts import drafts, workflow
-from .posts.tasks import create_post_drafts, deliver_post
+from .posts import drafts, following, workflow
+from .posts.tasks import create_post_drafts, deliver_post, follow_page_posts
 from .queue import enqueue
 
 
@@ -41,6 +42,8 @@ def create_drafts_on_publish(
     """``page_published`` receiver: enqueue the page's post draft task after the commit."""
     if not instance.live or getattr(instance, "alias_of_id", None):
         return  # a page only *scheduled* to go live, or an alias: nothing is shared yet
+    if SocialPost.objects.filter(page_id=instance.pk, status__in=following.FOLLOWING).exists():
+        enqueue(follow_page_posts, instance.pk)  # its open posts follow the page
     if not drafts.wants_drafts(instance):
         return  # cheap check on the instance at hand: no task for a page that will not share
     enqueue(create_post_drafts, instance.pk, revision.pk if revision is not None else None)

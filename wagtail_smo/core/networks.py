@@ -379,6 +379,28 @@ def network_for_channel(alias: str) -> Network:
 
 # --- what callers ask of a network --------------------------------------------------------------
 
+def channel_label(alias: str) -> str:
+    """A channel's name for people: its ``LABEL`` setting, else its network's label (followed
+    by the alias when several channels post to that network). The alias of an unknown channel."""
+    try:
+        config = channel_config(alias)
+        if config.get("LABEL"):
+            return str(config["LABEL"])
+        network = network_for_channel(alias)
+    except ImproperlyConfiguredChannel:  # UnknownNetwork too
+        return alias
+    siblings = [other for other in smo_settings.PROVIDERS if _network_key_or_none(other)
+                == network.key]
+    return str(network.label) if len(siblings) <= 1 else f"{network.label} ({alias})"
+
+
+def _network_key_or_none(alias: str) -> str | None:
+    try:
+        return network_key_of(channel_config(alias))
+    except ImproperlyConfiguredChannel:
+        return None
+
+
 def counting_rule(network: str | Network) -> CountingRule:
     """The counting rule ``network`` declares (UnknownNetwork if it has none)."""
     declared = get_network(network)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import django_filters
 from django import forms
 from django.contrib import messages
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import (
     HttpRequest,
@@ -21,6 +25,7 @@ from django.http import (
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import select_template
 from django.urls import URLPattern, URLResolver, path, reverse
+from django.utils import formats, timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -29,7 +34,7 @@ from django.utils.translation import gettext_lazy
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, ObjectList, PageChooserPanel
-from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
+from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.widgets import HeaderButton
 from wagtail.models import Page, Site
 from wagtail.snippets.views.snippets import (
@@ -39,16 +44,16 @@ from wagtail.snippets.views.snippets import (
     SnippetViewSet,
 )
 
-from ..core.networks import count_length, network_limit
+from ..core.networks import channel_label, count_length, network_limit
 from ..meta import resolve
 from ..models import OPEN_STATUSES, PostStatus, SocialPost
 from ..pages import sections
 from ..providers import channel_aliases, channel_config, channel_network
-from . import workflow
+from . import drafts, following, workflow
 
 
-def _channel_choices():
-    return [(alias, alias) for alias in channel_aliases()]
+def _channel_choices() -> list[tuple[str, str]]:
+    return [(alias, channel_label(alias)) for alias in channel_aliases()]
 
 
 class SocialPostFilterSet(WagtailFilterSet):
@@ -70,10 +75,22 @@ class SocialPostFilterSet(WagtailFilterSet):
         label=gettext_lazy("Created"), widget=DateRangePickerWidget
     )
     page_id = django_filters.NumberFilter(field_name="page_id", widget=forms.HiddenInput)
+    page_changed = django_filters.BooleanFilter(
+        label=gettext_lazy("Page changed since written"), method="filter_page_changed",
+        widget=forms.NullBooleanSelect,
+    )
 
     class Meta:
         model = SocialPost
-        fields = ["status", "channel", "site", "section", "scheduled_at", "created_at", "page_id"]
+        fields = ["status", "channel", "site", "section", "scheduled_at", "created_at", "page_id",
+                  "page_changed"]
+
+    def filter_page_changed(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
+        """Posts flagged "page changed" (yes) or not (no)."""
+        if value is None:
+            return queryset
+        stale = queryset.exclude(page_changed={})
+        return stale if value else queryset.filter(page_changed={})
 
     def filter_section(
         self, queryset: QuerySet[SocialPost], name: str, value: Page
@@ -122,7 +139,7 @@ class SocialPostForm(WagtailAdminModelForm):
             # so Django would not check it: say it here instead of failing on save.
             raise forms.ValidationError(
                 _("This page already has an open post for %(channel)s: edit that one instead.")
-                % {"channel": post.channel}
+                % {"channel": post.channel_label}
             )
         if "text" in cleaned and post.channel in channel_aliases():
             post.text = cleaned["text"]
@@ -147,22 +164,57 @@ class SocialPostForm(WagtailAdminModelForm):
 
 
 class SocialPostEditView(EditView):
-    """Edit a post: live counter, card preview, actions and delivery attempts around the form."""
+    """Edit a post: live counter, card preview, actions and delivery attempts around the form.
+
+    The action buttons (approve, schedule, send, cancel, duplicate) submit the edit form itself
+    with an ``smo-action``: what is in the form is validated and saved, then the status changes,
+    in one transaction. An invalid form, or an action the workflow refuses, changes nothing and
+    the form comes back with the typed text and the error.
+    """
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         post = get_object_or_404(SocialPost, pk=kwargs.get("pk"))
-        if post.status not in workflow.EDITABLE:
+        # Links lead here from the listing, calendar, dashboard and page editor: a post that
+        # cannot change, or a user who may only look, gets the read-only view instead of a 403.
+        if post.status not in workflow.EDITABLE or (
+                not workflow.can(request.user, "change") and workflow.can_see(request.user)):
             return redirect("wagtail_smo_posts:inspect", post.pk)
         return super().dispatch(request, *args, **kwargs)
 
     def save_instance(self) -> SocialPost:
         instance = super().save_instance()
         workflow.after_edit(instance, self.request.user)
+        following.acknowledge(instance)  # the screen showed what changed on the page
         return instance
+
+    def form_valid(self, form: SocialPostForm) -> HttpResponse:
+        """Save; with an ``smo-action``, then take that workflow action in the same transaction."""
+        name = self.request.POST.get(ACTION_FIELD)
+        if not name:
+            return super().form_valid(form)
+        if name not in FORM_ACTIONS:
+            return HttpResponseNotFound()
+        self.form = form
+        try:
+            with transaction.atomic():
+                self.object = self.save_instance()
+                post, message = perform_action(self.object, name, self.request.user,
+                                               self.request.POST)
+        except PermissionDenied as exc:
+            return HttpResponseForbidden(str(exc))
+        except workflow.WorkflowError as exc:
+            # Rolled back: the form is shown again as typed, with the reason.
+            self.object.refresh_from_db()
+            form.add_error(None, str(exc))
+            self.produced_error_message = str(exc)
+            return self.form_invalid(form)
+        messages.success(self.request, message)
+        return redirect("wagtail_smo_posts:edit", post.pk)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context.update(post_context(self.object, self.request.user))
+        context["in_edit_form"] = True
         return context
 
 
@@ -192,35 +244,67 @@ def post_context(post: SocialPost, user: workflow.Actor) -> dict:
         "can_send": workflow.allows(user, "send_now", post) or workflow.allows(user, "retry", post),
         "can_cancel": workflow.allows(user, "cancel", post),
         "can_duplicate": workflow.can(user, "add"),
+        "can_share_again": (post.status in workflow.SHAREABLE_AGAIN and workflow.can(user, "add")
+                            and (post.status != PostStatus.FAILED
+                                 or workflow.allows(user, "cancel", post))),
         "attempts_template": attempts.template.name,
-        "channels": channel_aliases(),
+        "page_changes": following.describe(post),
+        "can_recompose": (bool(post.composed_from) and post.status in workflow.EDITABLE
+                          and workflow.can(user, "change")),
+        "channels": _channel_choices(),
     }
 
 
+#: The name of the edit form's submit buttons that take a workflow action after saving.
+ACTION_FIELD = "smo-action"
+#: The actions a post's edit form offers (each saves the form first).
+FORM_ACTIONS = ("approve", "schedule", "send", "cancel", "duplicate", "share_again")
+#: Actions that replace what is in the form (its own POST: leaving unsaved typing warns first).
+OTHER_ACTIONS = ("recompose",)
+
+
+def perform_action(post: SocialPost, action: str, user: AbstractBaseUser | AnonymousUser,
+                   data: Mapping[str, str]) -> tuple[SocialPost, str]:
+    """Take ``action`` on ``post`` for ``user``: (the post to show next, the success message).
+
+    Raises ``PermissionDenied`` or ``WorkflowError``; ``KeyError`` for an unknown action.
+    """
+    if action == "approve":
+        workflow.approve(post, user)
+        return post, _("Approved: the post goes out as soon as possible.")
+    if action == "schedule":
+        when = _parse_when(data.get("scheduled_at", ""))
+        workflow.schedule(post, when, user)
+        return post, _("Scheduled for %(when)s.") % {"when": formats.date_format(
+            timezone.localtime(when), "DATETIME_FORMAT")}
+    if action == "send":
+        workflow.send_now(post, user)
+        return post, _("The post is on its way.")
+    if action == "cancel":
+        workflow.cancel(post, user)
+        return post, _("The post was cancelled.")
+    if action == "duplicate":
+        copy = drafts.duplicate(post, user, data.get("channel") or None)
+        return copy, _("A new draft was created.")
+    if action == "recompose":
+        following.recompose(post, user)
+        return post, _("Recomposed from the page as it is now: review the text.")
+    if action == "share_again":
+        copy = drafts.share_again(post, user)
+        return copy, _("A new draft shares the page again: review it, then approve or schedule.")
+    raise KeyError(action)
+
+
 def action_view(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    """POST-only: approve, schedule, send, cancel or duplicate one post."""
+    """POST-only: an action on one post from outside its edit form (listing, inspect view)."""
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
+    if action not in FORM_ACTIONS + OTHER_ACTIONS:
+        return HttpResponseNotFound()
     post = get_object_or_404(SocialPost, pk=pk)
     try:
-        if action == "approve":
-            workflow.approve(post, request.user)
-            messages.success(request, _("Approved: the post goes out as soon as possible."))
-        elif action == "schedule":
-            when = _parse_when(request.POST.get("scheduled_at", ""))
-            workflow.schedule(post, when, request.user)
-            messages.success(request, _("Scheduled for %(when)s.") % {"when": when})
-        elif action == "send":
-            workflow.send_now(post, request.user)
-            messages.success(request, _("The post is on its way."))
-        elif action == "cancel":
-            workflow.cancel(post, request.user)
-            messages.success(request, _("The post was cancelled."))
-        elif action == "duplicate":
-            post = workflow.duplicate(post, request.user, request.POST.get("channel") or None)
-            messages.success(request, _("A new draft was created."))
-        else:
-            return HttpResponseNotFound()
+        post, message = perform_action(post, action, request.user, request.POST)
+        messages.success(request, message)
     except PermissionDenied as exc:
         # A plain 403 (Wagtail's admin would turn PermissionDenied into a redirect home).
         return HttpResponseForbidden(str(exc))
@@ -277,18 +361,50 @@ def count_view(request: HttpRequest) -> HttpResponse:
     })
 
 
+class StatusColumn(Column):
+    """A post's status as colour, icon and text, flagged when its page changed since."""
+
+    cell_template_name = "wagtail_smo/posts/_status_cell.html"
+
+
+class WhenColumn(Column):
+    """A date and time written out in the user's time zone ("Sat 6 Dec 2026, 10:30"): a post
+    days ahead must not read "just now", as Wagtail's relative dates put it."""
+
+    cell_template_name = "wagtail_smo/posts/_when_cell.html"
+
+
 class SocialPostIndexView(IndexView):
     """The listing, with links to the calendar and the schedule import in its header."""
 
+    def get_base_queryset(self) -> QuerySet:
+        """Posts with their page (each row is named after it)."""
+        return super().get_base_queryset().select_related("page")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        """Wagtail's context plus the bulk action footer's words: "posts", not "snippets"."""
+        context = super().get_context_data(**kwargs)
+        context["bulk_strings"] = {
+            "SINGULAR": _("1 post selected"),
+            "PLURAL": _("%(objects)s posts selected"),
+            "ALL": _("All %(objects)s posts on this screen selected"),
+            "ALL_IN_LISTING": _("All posts in listing selected"),
+        }
+        return context
+
     @cached_property
     def header_buttons(self) -> list[HeaderButton]:
-        return [
+        """Wagtail's buttons, the calendar, and the import for users who may add posts."""
+        buttons = [
             *super().header_buttons,
             HeaderButton(_("Calendar"), url=reverse("wagtail_smo_posts:calendar"),
                          icon_name="date"),
-            HeaderButton(_("Import a schedule"), url=reverse("wagtail_smo_posts:import"),
-                         icon_name="upload"),
         ]
+        if workflow.can(self.request.user, "add"):
+            buttons.append(HeaderButton(_("Import a schedule"),
+                                        url=reverse("wagtail_smo_posts:import"),
+                                        icon_name="upload"))
+        return buttons
 
 
 class SocialPostViewSet(SnippetViewSet):
@@ -310,16 +426,18 @@ class SocialPostViewSet(SnippetViewSet):
     index_view_class = SocialPostIndexView
     inspect_view_class = SocialPostInspectView
     edit_template_name = "wagtail_smo/posts/edit.html"
+    index_template_name = "wagtail_smo/posts/index.html"
     list_per_page = 50
     ordering = ["-created_at"]
     list_display = [
-        TitleColumn("text", label=gettext_lazy("Post"), url_name="wagtail_smo_posts:edit",
-                    accessor=lambda p: (p.text[:80] + "…") if len(p.text) > 80 else p.text),
-        Column("channel", label=gettext_lazy("Channel")),
-        Column("page", label=gettext_lazy("Page")),
-        Column("status", label=gettext_lazy("Status"), accessor="get_status_display"),
-        DateColumn("scheduled_at", label=gettext_lazy("Scheduled for")),
-        DateColumn("sent_at", label=gettext_lazy("Sent")),
+        TitleColumn("post", label=gettext_lazy("Post"), url_name="wagtail_smo_posts:edit",
+                    accessor=str),
+        Column("text", label=gettext_lazy("Text"),
+               accessor=lambda p: (p.text[:80] + "…") if len(p.text) > 80 else p.text),
+        Column("channel", label=gettext_lazy("Channel"), accessor="channel_label"),
+        StatusColumn("status", label=gettext_lazy("Status"), accessor="get_status_display"),
+        WhenColumn("scheduled_at", label=gettext_lazy("Scheduled for"), sort_key="scheduled_at"),
+        WhenColumn("sent_at", label=gettext_lazy("Sent"), sort_key="sent_at"),
     ]
     edit_handler = ObjectList(
         [

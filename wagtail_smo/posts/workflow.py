@@ -16,7 +16,7 @@ queue helper enqueues.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -34,6 +34,7 @@ from django.utils.translation import gettext_lazy as _l
 from wagtail.log_actions import log
 from wagtail.models import ModelLogEntry
 
+from ..core.networks import channel_label
 from ..exceptions import InvalidPostState
 from ..models import OPEN_STATUSES, PostStatus, SocialPost
 
@@ -43,6 +44,8 @@ APPROVABLE = (PostStatus.DRAFT, PostStatus.APPROVED, PostStatus.SCHEDULED)
 EDITABLE = (PostStatus.DRAFT, PostStatus.APPROVED, PostStatus.SCHEDULED, PostStatus.FAILED)
 #: Statuses from which a post can be cancelled (not while a worker is sending it).
 CANCELLABLE = (PostStatus.DRAFT, PostStatus.APPROVED, PostStatus.SCHEDULED, PostStatus.FAILED)
+#: Statuses of a post that can be shared again: closed ones, and a failed one (closed on the way).
+SHAREABLE_AGAIN = (PostStatus.SENT, PostStatus.FAILED, PostStatus.CANCELLED)
 #: Statuses of a post waiting in the queue for a worker.
 QUEUED = (PostStatus.APPROVED, PostStatus.SCHEDULED)
 #: Every status but "sent". A worker's success is written whatever a person or the reconciler
@@ -66,6 +69,7 @@ LOG_ACTIONS = {
     "wagtail_smo.post.retry": (_l("Retry social post"), _l("Failed social post queued again")),
     "wagtail_smo.post.cancel": (_l("Cancel social post"), _l("Social post cancelled")),
     "wagtail_smo.post.duplicate": (_l("Duplicate social post"), _l("Social post duplicated")),
+    "wagtail_smo.post.share_again": (_l("Share again"), _l("New draft to share the page again")),
     "wagtail_smo.post.import": (_l("Import social post"), _l("Social post imported")),
 }
 
@@ -87,6 +91,7 @@ TRANSITIONS: dict[str, Transition] = {
     "create": Transition((), PostStatus.DRAFT, "add", "wagtail_smo.post.create"),
     "auto_approve": Transition((), PostStatus.APPROVED, SYSTEM, "wagtail_smo.post.create"),
     "duplicate": Transition((), PostStatus.DRAFT, "add", "wagtail_smo.post.duplicate"),
+    "share_again": Transition((), PostStatus.DRAFT, "add", "wagtail_smo.post.share_again"),
     "import": Transition((), PostStatus.SCHEDULED, "approve", "wagtail_smo.post.import"),
     "import_draft": Transition((), PostStatus.DRAFT, "add", "wagtail_smo.post.import"),
     # A person's actions.
@@ -125,6 +130,11 @@ def can(user: Actor, action: str) -> bool:
     """True if ``user`` holds the permission behind ``action`` (add/change/delete/approve/send)."""
     # Wagtail's user models have has_perm (PermissionsMixin); AbstractBaseUser does not declare it.
     return user.has_perm(f"wagtail_smo.{action}_socialpost")  # type: ignore[union-attr]
+
+
+def can_see(user: Actor) -> bool:
+    """True if ``user`` may open the posts listing, the calendar and a post (view or change)."""
+    return can(user, "view") or can(user, "change")
 
 
 def allows(user: Actor, name: str, post: SocialPost) -> bool:
@@ -291,24 +301,59 @@ def cancel(post: SocialPost, user: Actor | None) -> SocialPost:
 
 
 @transaction.atomic
-def duplicate(post: SocialPost, user: Actor | None, channel: str | None = None) -> SocialPost:
-    """A new draft with the same text and link, for the same or another channel."""
-    status = initial_status("duplicate", user)
-    channel = channel or post.channel
-    if SocialPost.objects.filter(page_id=post.page_id, channel=channel,
-                                 status__in=OPEN_STATUSES).exists():
+def duplicate(post: SocialPost, user: Actor | None, channel: str | None = None, *,
+              composed: Mapping[str, Any] | None = None) -> SocialPost:
+    """A new draft with the same text and link, for the same or another channel.
+
+    ``composed`` replaces the copied fields (text, link, image_id, revision_id...): a post
+    duplicated to another network is composed afresh for it (see ``drafts.duplicate``).
+    """
+    return _new_draft(post, user, "duplicate", channel or post.channel, composed)
+
+
+@transaction.atomic
+def share_again(post: SocialPost, user: Actor | None,
+                composed: Mapping[str, Any]) -> SocialPost:
+    """A new draft (fields ``composed``) sharing the page of a sent, failed or cancelled post.
+
+    A failed post is still open (it may be retried): sharing again cancels it first, which needs
+    the change permission as well.
+    """
+    initial_status("share_again", user)
+    if post.status not in SHAREABLE_AGAIN:
         raise WorkflowError(
-            _("The page already has an open post for %(channel)s: edit that one instead.")
-            % {"channel": channel}
+            _("This post is %(status)s: edit it instead, it can be shared again once it is sent "
+              "or cancelled.") % {"status": post.get_status_display().lower()}
         )
-    copy = SocialPost.objects.create(
-        page_id=post.page_id, revision_id=post.revision_id, site_id=post.site_id,
-        channel=channel, text=post.text, link=post.link, image_id=post.image_id,
-        # initial_status() refused an AnonymousUser (it holds no permission): user is None or
-        # the user model, which mypy cannot tell from Actor.
-        status=status, created_by=user,  # type: ignore[misc]
-    )
-    record_created([copy], "duplicate", user, log_data={"source": post.pk})
+    if post.status == PostStatus.FAILED:
+        _act(post, "cancel", user)
+    return _new_draft(post, user, "share_again", post.channel, composed)
+
+
+def _new_draft(post: SocialPost, user: Actor | None, name: str, channel: str,
+               composed: Mapping[str, Any] | None) -> SocialPost:
+    """Create the draft of ``name`` ("duplicate", "share_again") from ``post`` on ``channel``."""
+    status = initial_status(name, user)
+    blocking = SocialPost.objects.filter(page_id=post.page_id, channel=channel,
+                                         status__in=OPEN_STATUSES).first()
+    if blocking is not None:
+        raise WorkflowError(
+            _("The page already has an open post for %(channel)s (%(status)s): edit that one, "
+              "or cancel it first.")
+            % {"channel": channel_label(channel),
+               "status": blocking.get_status_display().lower()}
+        )
+    fields = dict(composed) if composed is not None else {
+        "text": post.text, "link": post.link, "image_id": post.image_id,
+        "revision_id": post.revision_id, "composed_from": post.composed_from,
+        "page_changed": post.page_changed,
+    }
+    # initial_status() refused an AnonymousUser (it holds no permission): user is None or the
+    # user model, which mypy cannot tell from Actor.
+    copy = SocialPost.objects.create(page_id=post.page_id, site_id=post.site_id, channel=channel,
+                                     status=status, created_by=user,  # type: ignore[misc]
+                                     **fields)
+    record_created([copy], name, user, log_data={"source": post.pk})
     return copy
 
 

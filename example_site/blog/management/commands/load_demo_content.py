@@ -15,6 +15,7 @@ from PIL import ImageDraw
 from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
+from example_site.blog.demo_posts import create_demo_posts
 from example_site.blog.models import BlogIndexPage, BlogPage, NewsIndexPage, NewsPage
 from example_site.home.models import HomePage
 from wagtail_smo.models import SocialChannel, SocialMediaSettings
@@ -73,6 +74,12 @@ class Command(BaseCommand):
             "--hostname", default="127.0.0.1", help="Site hostname (default 127.0.0.1)."
         )
         parser.add_argument("--port", type=int, default=8000, help="Site port (default 8000).")
+        parser.add_argument(
+            "--with-posts",
+            action="store_true",
+            help="Also create demo social posts in every state (scheduled, sent, failed...), "
+                 "once: the dashboard and the calendar then have something to show.",
+        )
         parser.add_argument(
             "--create-admin",
             action="store_true",
@@ -227,6 +234,10 @@ class Command(BaseCommand):
                 page.tags.set(tags)
                 page.save_revision().publish()
 
+        if options["with_posts"]:
+            made = create_demo_posts(site)
+            if made:
+                self.stdout.write(f"Created {len(made)} demo social posts.")
         if options["create_admin"]:
             self._admin()
         total = home.get_descendants(inclusive=True).count()
