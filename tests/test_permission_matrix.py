@@ -237,7 +237,11 @@ CASES = [
     Case("settings form", "settings:socialmediasettings", "GET", settings_url, ONLY_SUPERUSER),
     Case("settings", "settings:socialmediasettings", "POST", settings_url, ONLY_SUPERUSER,
          data=lambda ctx: {"site_name": "Changed", "profile_links-count": 0,
-                           "share_networks-count": 0, "locale": "", "x_handle": "@x"}),
+                           "share_networks-count": 0, "locale": "", "x_handle": "@x",
+                           "card_mode": "missing", "card_layout": "classic",
+                           "card_background": "#1d3557", "card_text_colour": "#ffffff",
+                           "card_accent": "#e9c46a", "card_subtitle": "section",
+                           "card_site_name": "on"}),
 ]
 
 #: Transitions a person takes somewhere else than in these views, and why.

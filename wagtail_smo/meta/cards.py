@@ -114,7 +114,7 @@ def generated_card(
     if context is not None:
         context.cards.add(spec.name)
     return SocialImage(url=url, width=spec.width, height=spec.height, mime_type=spec.mime_type,
-                       alt=title or site_name, image_id=None)
+                       alt=title or site_name, image_id=None, file_name=spec.name)
 
 
 
