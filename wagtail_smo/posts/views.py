@@ -65,10 +65,20 @@ class SocialPostFilterSet(WagtailFilterSet):
         label=gettext_lazy("Created"), widget=DateRangePickerWidget
     )
     page_id = django_filters.NumberFilter(field_name="page_id", widget=forms.HiddenInput)
+    attention = django_filters.BooleanFilter(
+        label=gettext_lazy("Needs attention"), method="filter_attention",
+        widget=forms.CheckboxInput,
+        help_text=gettext_lazy("Stuck while sending, or failed with an unknown outcome."),
+    )
 
     class Meta:
         model = SocialPost
-        fields = ["status", "channel", "site", "section", "scheduled_at", "created_at", "page_id"]
+        fields = ["status", "channel", "site", "section", "scheduled_at", "created_at", "page_id",
+                  "attention"]
+
+    def filter_attention(self, queryset, name, value):
+        """Posts a person must settle (checked), or every post."""
+        return queryset.filter(workflow.attention_q()) if value else queryset
 
     def filter_section(self, queryset, name, value):
         """Posts of pages under the chosen section page."""
@@ -174,7 +184,12 @@ def post_context(post: SocialPost, user) -> dict:
     """What the edit and inspect views show next to a post."""
     length, limit = post_length(post)
     attempts = select_template(["wagtail_smo/posts/_attempts.html", "wagtail_smo/posts/_none.html"])
+    attention = workflow.needs_attention(post)
+    # A post that needs attention offers the four settle actions instead of retry and cancel.
+    can_settle = attention and workflow.allows(user, "mark_sent", post)
     return {
+        "needs_attention": attention,
+        "can_settle": can_settle,
         "post": post,
         "network": channel_network(post.channel),
         "length": length,
@@ -182,16 +197,23 @@ def post_context(post: SocialPost, user) -> dict:
         "card": resolve(post.page.specific) if post.page_id else None,
         # The buttons follow the state machine's table (the actions check it again).
         "can_approve": workflow.allows(user, "approve", post),
-        "can_send": workflow.allows(user, "send_now", post) or workflow.allows(user, "retry", post),
-        "can_cancel": workflow.allows(user, "cancel", post),
+        "can_send": not can_settle and (workflow.allows(user, "send_now", post)
+                                        or workflow.allows(user, "retry", post)),
+        "can_cancel": not can_settle and workflow.allows(user, "cancel", post),
         "can_duplicate": workflow.can(user, "add"),
         "attempts_template": attempts.template.name,
         "channels": channel_aliases(),
     }
 
 
+#: URL action names of the settle actions -> ``workflow.settle`` actions.
+SETTLE_URL_ACTIONS = {"mark_sent": "mark_sent", "mark_failed": "mark_failed",
+                      "settle_retry": "retry", "settle_cancel": "cancel"}
+
+
 def action_view(request, pk, action):
-    """POST-only: approve, schedule, send, cancel or duplicate one post."""
+    """POST-only: approve, schedule, send, cancel or duplicate one post, or settle one that
+    needs attention (mark sent, mark failed, retry, cancel)."""
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     post = get_object_or_404(SocialPost, pk=pk)
@@ -212,6 +234,11 @@ def action_view(request, pk, action):
         elif action == "duplicate":
             post = workflow.duplicate(post, request.user, request.POST.get("channel") or None)
             messages.success(request, _("A new draft was created."))
+        elif action in SETTLE_URL_ACTIONS:
+            settle = SETTLE_URL_ACTIONS[action]
+            workflow.settle(post, settle, request.user,
+                            remote_url=request.POST.get("remote_url", ""))
+            messages.success(request, str(workflow.SETTLE_ACTIONS[settle][1]))
         else:
             return HttpResponseNotFound()
     except PermissionDenied as exc:
@@ -270,6 +297,15 @@ def count_view(request):
     })
 
 
+def status_label(post: SocialPost) -> str:
+    """The post's status for the listing, saying when it needs a person."""
+    if post.status == PostStatus.FAILED and post.outcome_unknown:
+        return _("Failed: outcome unknown")
+    if workflow.needs_attention(post):
+        return _("Sending: stuck")
+    return post.get_status_display()
+
+
 class SocialPostIndexView(IndexView):
     """The listing, with links to the calendar and the schedule import in its header."""
 
@@ -310,7 +346,7 @@ class SocialPostViewSet(SnippetViewSet):
                     accessor=lambda p: (p.text[:80] + "…") if len(p.text) > 80 else p.text),
         Column("channel", label=gettext_lazy("Channel")),
         Column("page", label=gettext_lazy("Page")),
-        Column("status", label=gettext_lazy("Status"), accessor="get_status_display"),
+        Column("status", label=gettext_lazy("Status"), accessor=status_label),
         DateColumn("scheduled_at", label=gettext_lazy("Scheduled for")),
         DateColumn("sent_at", label=gettext_lazy("Sent")),
     ]

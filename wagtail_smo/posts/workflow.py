@@ -6,6 +6,11 @@ the entry it writes in Wagtail's history. Everything that changes a status goes 
 ``transition`` (or ``initial_status`` and ``record_created`` for a post being created): the admin
 views and bulk actions, the schedule import, draft creation and delivery.
 
+A post that needs attention (``needs_attention``: "sending" past ``STUCK_AFTER_SECONDS``, or
+failed with its outcome unknown) can always be settled by a person with the send permission:
+mark it sent (with its URL), mark it failed, retry or cancel it (``settle``); those rows are
+``attention`` rows, made only while the post still needs attention.
+
 ``transition`` changes the post with a conditional UPDATE (status still one it starts from, plus
 any condition of the caller), so two clicks or two workers never act twice. A post that enters
 the queue (approved or scheduled) is announced with the ``post_queued`` signal; the receiver
@@ -18,11 +23,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import Q
 from django.dispatch import Signal
@@ -32,8 +38,9 @@ from django.utils.translation import gettext_lazy as _l
 from wagtail.log_actions import log
 from wagtail.models import ModelLogEntry
 
+from ..conf import smo_settings
 from ..exceptions import InvalidPostState
-from ..models import OPEN_STATUSES, PostStatus, SocialPost
+from ..models import OPEN_STATUSES, AttemptOutcome, DeliveryAttempt, PostStatus, SocialPost
 
 #: Statuses from which a post can be approved, scheduled or sent now.
 APPROVABLE = (PostStatus.DRAFT, PostStatus.APPROVED, PostStatus.SCHEDULED)
@@ -65,7 +72,13 @@ LOG_ACTIONS = {
     "wagtail_smo.post.cancel": (_l("Cancel social post"), _l("Social post cancelled")),
     "wagtail_smo.post.duplicate": (_l("Duplicate social post"), _l("Social post duplicated")),
     "wagtail_smo.post.import": (_l("Import social post"), _l("Social post imported")),
+    "wagtail_smo.post.mark_sent": (_l("Mark social post as sent"),
+                                   _l("Social post marked as sent")),
+    "wagtail_smo.post.mark_failed": (_l("Mark social post as failed"),
+                                     _l("Social post marked as failed")),
 }
+#: Statuses of a post that may need a person's attention (see ``needs_attention``).
+SETTLEABLE = (PostStatus.SENDING, PostStatus.FAILED)
 
 
 @dataclass(frozen=True)
@@ -78,6 +91,8 @@ class Transition:
     permission: str | None
     #: The Wagtail log action written for it, or None (delivery's record is its DeliveryAttempt).
     log_action: str | None = None
+    #: Only while the post needs attention (stuck "sending", or failed with an unknown outcome).
+    attention: bool = False
 
 
 TRANSITIONS: dict[str, Transition] = {
@@ -98,6 +113,15 @@ TRANSITIONS: dict[str, Transition] = {
     "cancel": Transition(CANCELLABLE, PostStatus.CANCELLED, "change", "wagtail_smo.post.cancel"),
     # An edit by someone who may not approve (Wagtail logs the edit itself).
     "back_to_draft": Transition(QUEUED, PostStatus.DRAFT, "change"),
+    # Settling a post that needs attention (stuck "sending" or outcome unknown): send permission.
+    "mark_sent": Transition(SETTLEABLE, PostStatus.SENT, "send", "wagtail_smo.post.mark_sent",
+                            attention=True),
+    "mark_failed": Transition(SETTLEABLE, PostStatus.FAILED, "send",
+                              "wagtail_smo.post.mark_failed", attention=True),
+    "settle_retry": Transition(SETTLEABLE, WAITING, "send", "wagtail_smo.post.retry",
+                               attention=True),
+    "settle_cancel": Transition(SETTLEABLE, PostStatus.CANCELLED, "send",
+                                "wagtail_smo.post.cancel", attention=True),
     # Delivery (no user).
     "claim": Transition(QUEUED, PostStatus.SENDING, SYSTEM),
     "sent": Transition(NOT_SENT, PostStatus.SENT, SYSTEM),
@@ -119,6 +143,23 @@ def can(user, action: str) -> bool:
     return user.has_perm(f"wagtail_smo.{action}_socialpost")
 
 
+def attention_q(now: datetime | None = None) -> Q:
+    """Posts that need a person: "sending" past the stuck threshold, or failed with their
+    outcome unknown (the "needs attention" filter of the post list)."""
+    stuck_after = timedelta(seconds=smo_settings.DELIVERY["STUCK_AFTER_SECONDS"])
+    cutoff = (now or timezone.now()) - stuck_after
+    return (Q(status=PostStatus.SENDING, updated_at__lte=cutoff)
+            | Q(status=PostStatus.FAILED, outcome_unknown=True))
+
+
+def needs_attention(post: SocialPost) -> bool:
+    """True if ``post`` is stuck "sending" or failed with its outcome unknown."""
+    if post.status == PostStatus.FAILED:
+        return post.outcome_unknown
+    stuck_after = timedelta(seconds=smo_settings.DELIVERY["STUCK_AFTER_SECONDS"])
+    return post.status == PostStatus.SENDING and post.updated_at <= timezone.now() - stuck_after
+
+
 def allows(user, name: str, post: SocialPost) -> bool:
     """True if ``user`` may make the transition ``name`` and ``post`` is in one of its statuses.
 
@@ -126,6 +167,7 @@ def allows(user, name: str, post: SocialPost) -> bool:
     """
     step = TRANSITIONS[name]
     return (step.permission is not SYSTEM and post.status in step.sources
+            and (not step.attention or needs_attention(post))
             and can(user, step.permission))
 
 
@@ -171,6 +213,8 @@ def transition(post: SocialPost, name: str, user=None, *, where: Q | None = None
     status = _target(step, post, changes)
     changes.update(status=status, updated_at=timezone.now())
     rows = SocialPost.objects.filter(pk=post.pk, status__in=step.sources)
+    if step.attention:
+        rows = rows.filter(attention_q())
     updated = rows.filter(where or Q()).update(**changes)
     if not updated:
         return False
@@ -273,7 +317,7 @@ def send_now(post: SocialPost, user) -> SocialPost:
 @transaction.atomic
 def retry(post: SocialPost, user) -> SocialPost:
     """Put a failed post back in the queue for a new series of tries (needs "send")."""
-    return _act(post, "retry", user, retry_at=None, last_error="")
+    return _act(post, "retry", user, retry_at=None, last_error="", outcome_unknown=False)
 
 
 @transaction.atomic
@@ -306,3 +350,53 @@ def after_edit(post: SocialPost, user) -> None:
     """An edit by someone who may not approve sends an approved post back to review."""
     if post.status in QUEUED and not can(user, "approve"):
         transition(post, "back_to_draft", user, approved_by=None)
+
+
+#: A person's ways of settling a post that needs attention: action -> (transition, message).
+SETTLE_ACTIONS = {
+    "mark_sent": ("mark_sent", _l("Marked as sent: the post counts as published.")),
+    "mark_failed": ("mark_failed", _l("Marked as failed: the post counts as not published.")),
+    "retry": ("settle_retry", _l("Queued again: the post will be sent once more.")),
+    "cancel": ("settle_cancel", _l("Cancelled: the post will not be sent.")),
+}
+
+
+def clean_remote_url(url: str) -> str:
+    """The URL of a post on its network, as a person enters it: http(s) only, else an error."""
+    url = (url or "").strip()
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+    except ValidationError:
+        raise WorkflowError(
+            _("Enter the post's address on the network, starting with https://.")) from None
+    if len(url) > 2000:
+        raise WorkflowError(_("The address is too long (at most 2000 characters)."))
+    return url
+
+
+@transaction.atomic
+def settle(post: SocialPost, action: str, user, *, remote_url: str = "") -> SocialPost:
+    """Settle a post that needs attention: "mark_sent" (with ``remote_url``), "mark_failed",
+    "retry" or "cancel". Recorded in the post's history and on its open delivery attempt."""
+    name = SETTLE_ACTIONS[action][0]
+    require(user, name)
+    now = timezone.now()
+    changes: dict[str, Any] = {"outcome_unknown": False, "retry_at": None}
+    data: dict[str, Any] = {"previous_status": post.status}
+    if action == "mark_sent":
+        changes.update(remote_url=clean_remote_url(remote_url), sent_at=now, last_error="")
+        data["remote_url"] = changes["remote_url"]
+    elif action == "mark_failed":
+        changes["last_error"] = _("Marked as failed by a person: not published.")
+    elif action == "retry":
+        changes["last_error"] = ""
+    attempt_id = post.attempt_id
+    _act(post, name, user, log_data=data, **changes)
+    # Close the attempt a stopped worker left open: the person's decision is its outcome.
+    who = getattr(user, "get_username", lambda: "")() if user is not None else ""
+    DeliveryAttempt.objects.filter(
+        post=post, attempt_id=attempt_id, outcome=AttemptOutcome.SENDING
+    ).update(outcome=AttemptOutcome.SETTLED, finished_at=now,
+             message=_("Settled by %(user)s: %(action)s.") % {"user": who or _("a person"),
+                                                               "action": action})
+    return post
