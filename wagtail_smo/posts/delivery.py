@@ -277,6 +277,7 @@ def _requeue_if_early(post_id: int) -> None:
 INTERRUPTED_HINT = (
     "Delivery was interrupted (the worker stopped) after the request may have reached the network."
 )
+NO_DEDUP_HINT = "The network cannot recognise a repeated post: it was not sent again."
 PAST_WINDOW_HINT = (
     "The last try may have reached the network, and the network no longer recognises a repeat "
     "(past its de-duplication window): it was not sent again."
@@ -321,7 +322,8 @@ def _reconcile_one(claim: Claim) -> str:
     if asked:  # the network says it has no such post: a plain failure
         _fail(claim, f"{INTERRUPTED_HINT}{gave_up} The network has no such post.")
     elif tries_left:
-        _unknown(claim, f"{INTERRUPTED_HINT} {PAST_WINDOW_HINT}")
+        hint = PAST_WINDOW_HINT if dedup_window(post.channel) > 0 else NO_DEDUP_HINT
+        _unknown(claim, f"{INTERRUPTED_HINT} {hint}")
     else:
         _unknown(claim, f"{INTERRUPTED_HINT}{gave_up}")
     return "failed"

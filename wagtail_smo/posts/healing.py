@@ -35,7 +35,7 @@ logger = logging.getLogger("wagtail_smo.delivery")
 
 LEASE_NAME = "heal-deliveries"
 #: Slack given to a chain's next task on a busy queue before another chain may take over.
-GRACE_SECONDS = 30.0
+GRACE_SECONDS = 5.0
 
 
 def interval() -> float:
@@ -44,7 +44,9 @@ def interval() -> float:
 
 
 def _lease_until() -> timedelta:
-    return timedelta(seconds=interval() * 2 + GRACE_SECONDS)
+    # Three rounds: a next round late on a busy queue keeps its chain; a dead chain is
+    # replaced after three rounds at most.
+    return timedelta(seconds=interval() * 3 + GRACE_SECONDS)
 
 
 def can_chain(task: Task) -> bool:
@@ -104,14 +106,17 @@ def ensure_chain_now_and_then(task: Task) -> None:
 
 
 def requeue_lost_posts() -> int:
-    """Queue again posts due for longer than the stuck threshold: their task was lost."""
-    cutoff = delivery.stuck_cutoff()
-    lost = SocialPost.objects.filter(delivery.due_q(timezone.now()), updated_at__lte=cutoff)
-    count = 0
-    for post in lost.only("pk", "scheduled_at", "retry_at"):
+    """Queue again posts due for longer than the stuck threshold: their task may be lost (its
+    worker was killed after taking the task, before claiming the post). A duplicate task is
+    harmless (one claim wins); touching ``updated_at`` keeps it to one per stuck period."""
+    now = timezone.now()
+    lost = SocialPost.objects.filter(delivery.due_q(now), updated_at__lte=delivery.stuck_cutoff())
+    posts = list(lost.only("pk", "scheduled_at", "retry_at"))
+    SocialPost.objects.filter(delivery.due_q(now), pk__in=[post.pk for post in posts]).update(
+        updated_at=now)
+    for post in posts:
         workflow.queue_post(post)
-        count += 1
-    return count
+    return len(posts)
 
 
 def heal_round(task: Task, token: str) -> dict:
