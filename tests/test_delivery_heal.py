@@ -276,3 +276,13 @@ def test_worker_start_is_recognised_from_the_command():
 
     assert start_chain_in_worker(["manage.py", "runserver"]) is None
     assert start_chain_in_worker(["manage.py"]) is None
+
+
+@pytest.mark.parametrize("value", ["sixty", -1, True, None])
+def test_heal_every_seconds_is_checked_at_startup(value):
+    from wagtail_smo.checks import check_settings
+
+    with override_settings(WAGTAIL_SMO={"DELIVERY": {"HEAL_EVERY_SECONDS": value}}):
+        [error] = check_settings()
+    assert error.id == "wagtail_smo.E002" and "HEAL_EVERY_SECONDS" in error.msg
+    assert "at least 0" in error.msg

@@ -63,7 +63,7 @@ def enqueue_delivery(sender, post_id: int, run_after=None, **kwargs) -> None:
     healing.ensure_chain_now_and_then(heal_deliveries)
 
 
-def check_chain_on_task(sender, **kwargs) -> None:
+def check_chain_on_task(sender: type, **kwargs: object) -> None:
     """django_tasks' ``task_started`` receiver (in workers): the chain lives, now and then."""
     healing.ensure_chain_now_and_then(heal_deliveries)
 

@@ -14,6 +14,7 @@ from django.http import (
     HttpResponseRedirect,
     JsonResponse,
 )
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import select_template
 from django.urls import path, reverse
@@ -76,7 +77,8 @@ class SocialPostFilterSet(WagtailFilterSet):
         fields = ["status", "channel", "site", "section", "scheduled_at", "created_at", "page_id",
                   "attention"]
 
-    def filter_attention(self, queryset, name, value):
+    def filter_attention(self, queryset: QuerySet[SocialPost], name: str,
+                         value: bool | None) -> QuerySet[SocialPost]:
         """Posts a person must settle (checked), or every post."""
         return queryset.filter(workflow.attention_q()) if value else queryset
 

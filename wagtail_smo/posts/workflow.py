@@ -375,7 +375,7 @@ def clean_remote_url(url: str) -> str:
 
 
 @transaction.atomic
-def settle(post: SocialPost, action: str, user, *, remote_url: str = "") -> SocialPost:
+def settle(post: SocialPost, action: str, user: Any, *, remote_url: str = "") -> SocialPost:
     """Settle a post that needs attention: "mark_sent" (with ``remote_url``), "mark_failed",
     "retry" or "cancel". Recorded in the post's history and on its open delivery attempt."""
     name = SETTLE_ACTIONS[action][0]
