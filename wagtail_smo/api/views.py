@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_safe
 from wagtail.models import Site
 
 from ..meta import resolve_for_request
 from ..meta.serialize import meta_as_dict
-from .lookup import AddressError, public_page, site_for_url
+from ..pages import AddressError, page_at_url
 
 
 def _error(status: int, message: str) -> JsonResponse:
@@ -28,12 +30,16 @@ def page_meta(request: HttpRequest) -> JsonResponse:
         return _error(400, "Give exactly one of the parameters 'url' and 'path'.")
     if url:
         try:
-            site, path = site_for_url(url)
+            # Without a site, only an absolute URL is accepted: its host and port pick the site.
+            page = page_at_url(url)
         except AddressError:
             return _error(400, "'url' must be an absolute http(s) URL.")
     else:
+        parts = urlsplit(path)
+        if parts.scheme or parts.netloc:
+            return _error(400, "'path' must be a path on this site.")
         site = Site.find_for_request(request)
-    page = public_page(site, path, request)
+        page = page_at_url(path, site) if site is not None else None
     if page is None:
         return _error(404, "No public page at this address.")
     return JsonResponse(meta_as_dict(resolve_for_request(page, request)))

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
-from django.db.models import F, Value
+from django.db.models import F, QuerySet, Value
 from django.db.models.functions import Coalesce, NullIf
 from wagtail.images import get_image_model
 from wagtail.models import Page, Site, get_page_models
+
+from ..pages import visible_pages
 
 # Bounded caches keep a long audit in constant memory.
 _CACHE_SIZE = 256
@@ -18,8 +20,8 @@ class AuditContext:
 
     def __init__(self) -> None:
         self._images: OrderedDict[int, object] = OrderedDict()
-        self._root_paths: dict[int, str] = {}
-        self._titled = None
+        self._titled: dict[int | None, QuerySet] = {}
+        self._channel_networks: dict[int, tuple[str, ...]] = {}
 
     def image(self, image_id: int | None):
         """The original Wagtail image ``image_id`` (cached), or None."""
@@ -38,26 +40,41 @@ class AuditContext:
         """The Wagtail site whose tree holds ``page`` (Wagtail caches the site roots)."""
         return page.get_site() if page.path else None
 
-    def pages_sharing_title(self, page, title: str, limit: int = 3) -> list[tuple[int, str]]:
-        """Other live pages of ``page``'s site whose social title is ``title``: (id, title)."""
+    def channel_networks(self, site: Site | None) -> tuple[str, ...]:
+        """Network keys of ``site``'s enabled channels (one query per site and audit run)."""
+        if site is None:
+            return ()
+        if site.pk not in self._channel_networks:
+            from ..exceptions import ImproperlyConfiguredChannel
+            from ..models import SocialChannel
+
+            keys = []
+            for channel in SocialChannel.objects.enabled_for_site(site):
+                try:
+                    keys.append(channel.network)
+                except ImproperlyConfiguredChannel:
+                    continue  # a channel whose backend is broken: the system check says so
+            self._channel_networks[site.pk] = tuple(keys)
+        return self._channel_networks[site.pk]
+
+    def pages_sharing_title(
+        self, page: Page, title: str, limit: int = 3
+    ) -> list[tuple[int, str]]:
+        """Other visible pages of ``page``'s site whose social title is ``title``: (id, title).
+
+        Only pages the public may see (``wagtail_smo.pages.visible_pages``): a crawler never
+        meets a draft or a page under a view restriction beside this one.
+        """
         if not title:
             return []
-        if self._titled is None:
-            # Built once per audit: the page models and their fields do not change in a run.
-            self._titled = Page.objects.live().annotate(smo_title=_resolved_title())
         site = self.site_for(page)
-        pages = self._titled.filter(smo_title=title).exclude(pk=page.pk)
-        if site is not None:
-            pages = pages.filter(path__startswith=self._root_path(site))
+        key = site.pk if site is not None else None
+        if key not in self._titled:
+            # Built once per site and audit: the view restrictions behind it are read once, and
+            # the page models and their fields do not change in a run.
+            self._titled[key] = visible_pages(site).annotate(smo_title=_resolved_title())
+        pages = self._titled[key].filter(smo_title=title).exclude(pk=page.pk)
         return list(pages.order_by("path").values_list("pk", "title")[:limit])
-
-    def _root_path(self, site: Site) -> str:
-        if site.pk not in self._root_paths:
-            self._root_paths[site.pk] = (
-                Page.objects.filter(pk=site.root_page_id).values_list("path", flat=True).first()
-                or ""
-            )
-        return self._root_paths[site.pk]
 
 
 def _resolved_title():

@@ -4,11 +4,11 @@ Public interface used by other parts of wagtail-smo:
 
 - ``feed_links_for(page, request=None)`` -> list of ``FeedLink`` (title, url, mime_type, kind,
   scope), used by ``{% feed_links %}`` and ``{% subscribe_links %}`` (both in ``feeds.tags``);
-- ``visible_pages(queryset)``: the pages the public may see (live, no view restriction, not
-  excluded from feeds), reused by exports.
+- ``build_feed`` and ``feed_url``, used by exports.
+
+Which pages the public may see is ``wagtail_smo.pages.visible_pages``.
 """
 
-from .pages import visible_pages
 from .render import FeedLink, build_feed, feed_links_for, feed_url
 
-__all__ = ["FeedLink", "build_feed", "feed_links_for", "feed_url", "visible_pages"]
+__all__ = ["FeedLink", "build_feed", "feed_links_for", "feed_url"]

@@ -19,6 +19,7 @@ from wagtail.models import Page, Site
 from ..conf import smo_settings
 from ..meta import request_context, resolve_for_request
 from ..meta.requests import caches_for
+from ..pages import section_of
 from .generators import FEED_CLASSES, language_tag
 from .items import aware, iter_items, xml_safe
 from .pages import item_pages, section_path
@@ -126,7 +127,7 @@ def feed_links_for(page: Page, request: HttpRequest | None = None) -> list[FeedL
     site = page.get_site()
     if site is None:
         return []
-    section = _section_of(page, site)
+    section = section_of(page, site)
     links = []
     scopes = [("section", section)] if section is not None else []
     scopes.append(("site", None))
@@ -146,14 +147,3 @@ def feed_links_for(page: Page, request: HttpRequest | None = None) -> list[FeedL
                     )
                 )
     return links
-
-
-def _section_of(page: Page, site: Site) -> Page | None:
-    """A page's section: itself when it has children, else its parent (never the site root)."""
-    if page.pk == site.root_page_id:
-        return None
-    if page.numchild > 0:
-        return page
-    if page.depth - 1 <= site.root_page.depth:
-        return None
-    return page.get_parent()

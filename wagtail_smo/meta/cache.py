@@ -143,9 +143,11 @@ def entry_key(page_id) -> str:
     return f"{_ENTRY_PREFIX}{page_id}"
 
 
-def _own_state(page) -> tuple:
+def _own_state(page: Any) -> tuple:
     published = page.last_published_at.timestamp() if page.last_published_at else 0
-    return (page.path, page.latest_revision_id or 0, published)
+    # Whether it has child pages: a page's section is itself once it has one (pages.section_of),
+    # and adding the first child or deleting the last one does not save the page.
+    return (page.path, page.latest_revision_id or 0, published, page.numchild > 0)
 
 
 def _path_key(path: str) -> str:

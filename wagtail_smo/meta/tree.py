@@ -8,6 +8,7 @@ from typing import Any
 
 from wagtail.models import Page, Site
 
+from ..pages import section_of
 from .context import ResolveContext
 from .sources import ANCESTOR_IMAGE, Source
 from .text import clean_text
@@ -79,10 +80,9 @@ def _site_root_depth(site: Site, context: ResolveContext) -> int:
 
 
 def section(page: Page, ancestors: list[Page], site: Site | None) -> str:
-    """The title of the page's parent, unless the parent is the site's home page."""
-    if not ancestors or (site is not None and ancestors[-1].pk == site.root_page_id):
-        return ""
-    return clean_text(ancestors[-1].title)
+    """The title of the page's section (``pages.section_of``), "" when it has none."""
+    found = section_of(page, site, ancestors)
+    return clean_text(found.title) if found is not None else ""
 
 
 def breadcrumbs(

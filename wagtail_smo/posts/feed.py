@@ -8,17 +8,17 @@ Only posts of live pages without a view restriction appear.
 
 from __future__ import annotations
 
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.feedgenerator import Enclosure, Rss201rev2Feed
 from django.utils.html import escape
-from wagtail.models import Page
 
 from ..feeds.items import xml_safe
 from ..models import PostStatus, SocialPost
 from ..net import is_public_url
+from ..pages import visible_pages
 from ..providers import channel_aliases
 
 FEED_STATUSES = (PostStatus.APPROVED, PostStatus.SCHEDULED)
@@ -36,12 +36,12 @@ def feed_path(channel: str) -> str:
     return reverse("wagtail_smo:post_feed", args=(channel,)) + f"?token={feed_token(channel)}"
 
 
-def feed_posts(channel: str):
+def feed_posts(channel: str) -> QuerySet[SocialPost]:
     """Approved and scheduled posts of a channel whose page the public may see, soonest first.
 
     Approved posts (sent as soon as possible) come before scheduled ones.
     """
-    public_pages = Page.objects.live().public().values("pk")
+    public_pages = visible_pages().values("pk")
     return (
         SocialPost.objects.filter(channel=channel, status__in=FEED_STATUSES,
                                   page__in=public_pages)

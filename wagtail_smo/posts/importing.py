@@ -19,18 +19,18 @@ import csv
 import datetime
 import io
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from wagtail.models import Page, Site
+from wagtail.models import Page
 
 from ..core.networks import count_length, network_limit
 from ..models import OPEN_STATUSES, SocialPost
 from ..net import host_problem, is_public_url
+from ..pages import AddressError, page_at_url
 from ..providers import channel_aliases, channel_config, channel_network
 from . import workflow
 
@@ -131,21 +131,10 @@ def read_rows(content: bytes | str, file_format: str = "auto",
 
 def _page_for_link(link: str) -> Page | None:
     """The live, public page whose URL is ``link`` (query string and fragment ignored)."""
-    parts = urlsplit(link)
-    port = parts.port or (443 if parts.scheme == "https" else 80)
-    site = (Site.objects.filter(hostname=parts.hostname, port=port).first()
-            or Site.objects.filter(hostname=parts.hostname).first())
-    if site is None:
-        return None
-    path_components = [c for c in parts.path.split("/") if c]
     try:
-        route = site.root_page.specific.route(None, path_components)
-    except Exception:  # Http404 and friends: not a page of this site
+        return page_at_url(link)
+    except AddressError:  # e.g. a port out of range, which URLValidator lets through
         return None
-    page = route.page if hasattr(route, "page") else route[0]
-    if not page.live or page.get_view_restrictions().exists():
-        return None
-    return page
 
 
 def _when(value: str) -> datetime.datetime | None:

@@ -14,6 +14,7 @@ from ..core.networks import (
     FieldLimits,
     ImageNeeds,
     Network,
+    ShareLink,
 )
 from ..core.text import HASHTAG_RE, find_urls
 from ..exceptions import AuthenticationError, PermanentError, ProviderError
@@ -32,11 +33,11 @@ def byte_offsets(text: str, start: int, end: int) -> tuple[int, int]:
 def facets_for(text: str) -> list[dict]:
     """Link facets for every URL and tag facets for every #hashtag in ``text``."""
     facets = []
-    for match in find_urls(text):
-        start, end = byte_offsets(text, match.start(), match.end())
+    for url in find_urls(text):  # every host, localhost and IP included, as Bluesky's own app
+        start, end = byte_offsets(text, url.start, url.end)
         facets.append({
             "index": {"byteStart": start, "byteEnd": end},
-            "features": [{"$type": "app.bsky.richtext.facet#link", "uri": match.group(0)}],
+            "features": [{"$type": "app.bsky.richtext.facet#link", "uri": url.url}],
         })
     for match in HASHTAG_RE.finditer(text):
         start, end = byte_offsets(text, match.start(1), match.end(1))
@@ -56,6 +57,7 @@ NETWORK = Network(
     images=ImageNeeds(sizes=(("card", 1200, 630),), max_bytes=BLOB_LIMIT),
     features=Features(images=True, alt_text=True, link_cards=True, idempotency="record key",
                       dedup_window=FOREVER, metrics=True),
+    share=ShareLink("https://bsky.app/intent/compose?text={text}"),
 )
 
 

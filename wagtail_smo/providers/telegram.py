@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from ..core.networks import CardStyle, CountingRule, Features, FieldLimits, ImageNeeds, Network
+from ..core.networks import (
+    CardStyle,
+    CountingRule,
+    Features,
+    FieldLimits,
+    ImageNeeds,
+    Network,
+    ShareLink,
+)
 from ..exceptions import AuthenticationError, RateLimited, TemporaryError
 from .base import OutgoingPost, SendResult
 from .http import FROM_ANSWER, ErrorRow, HttpProvider
@@ -19,6 +27,7 @@ NETWORK = Network(
     images=ImageNeeds(sizes=(("photo", 1280, 720),), max_bytes=10_000_000),
     # The Bot API exposes no view counts of channel posts.
     features=Features(images=True, link_cards=True, metrics=False),
+    share=ShareLink("https://t.me/share/url?url={url}&text={title}"),
 )
 
 

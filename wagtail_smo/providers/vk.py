@@ -14,7 +14,7 @@ so the link stays attached.
 
 from __future__ import annotations
 
-from ..core.networks import FOREVER, CountingRule, Features, ImageNeeds, Network
+from ..core.networks import FOREVER, CountingRule, Features, ImageNeeds, Network, ShareLink
 from ..exceptions import AuthenticationError, PermanentError, RateLimited, TemporaryError
 from .base import OutgoingPost, SendResult
 from .http import ErrorRow, HttpProvider
@@ -31,6 +31,7 @@ NETWORK = Network(
     images=ImageNeeds(sizes=(("card", 1200, 630),)),
     features=Features(images=True, link_cards=True, idempotency="guid", dedup_window=FOREVER,
                       metrics=True),
+    share=ShareLink("https://vk.com/share.php?url={url}&title={title}&image={image}"),
 )
 
 

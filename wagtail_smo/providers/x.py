@@ -14,7 +14,15 @@ import time
 
 from requests_oauthlib import OAuth1
 
-from ..core.networks import CardStyle, CountingRule, Features, FieldLimits, ImageNeeds, Network
+from ..core.networks import (
+    CardStyle,
+    CountingRule,
+    Features,
+    FieldLimits,
+    ImageNeeds,
+    Network,
+    ShareLink,
+)
 from .base import OutgoingPost, SendResult
 from .http import HttpProvider, parse_retry_after
 
@@ -27,6 +35,7 @@ NETWORK = Network(
     images=ImageNeeds(sizes=(("card", 1200, 600),), aspect="2:1", max_bytes=5_000_000,
                       formats=("jpeg", "png", "gif", "webp")),
     features=Features(images=True, alt_text=True, link_cards=True, metrics=True),
+    share=ShareLink("https://twitter.com/intent/tweet?text={title}&url={url}&via={via}"),
 )
 
 

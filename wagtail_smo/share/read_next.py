@@ -2,23 +2,17 @@
 
 Always the same handful of queries, however many candidate pages there are: one query ranks
 tag-related pages by the number of tags they share, one fetches the section's latest pages,
-and one reads the view restrictions for the public-pages filter.
+and one reads the view restrictions for the public-pages filter. The section is the one of
+``wagtail_smo.pages.section_of`` (the page itself when it has child pages, else its parent).
 """
 
 from __future__ import annotations
 
-from django.db.models import Count, F, OuterRef, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from wagtail.models import Page
 
-
-def public_pages(queryset: QuerySet) -> QuerySet:
-    """Pages the public may see, through the feeds' helper when it is installed."""
-    try:
-        from ..feeds.pages import visible_pages
-    except ImportError:  # pragma: no cover - feeds not installed
-        return queryset.live().public()
-    return visible_pages(queryset)
+from ..pages import section_pages, visible_pages
 
 
 def _tag_through(page: Page):
@@ -41,7 +35,7 @@ def read_next_pages(page: Page, count: int = 3) -> list[Page]:
         return []
     page = page.specific_deferred if hasattr(page, "specific_deferred") else page
     # Built once: the view-restriction lookup behind it is one query, shared by both lists.
-    visible = public_pages(Page.objects.all())
+    visible = visible_pages(listed=True)
     related: list[Page] = []
     through, fk = _tag_through(page)
     if through is not None:
@@ -60,10 +54,10 @@ def read_next_pages(page: Page, count: int = 3) -> list[Page]:
             .order_by("-shared_tags", F("first_published_at").desc(nulls_last=True), "-pk")[:count]
         )
     # Always run the section query (even when tags filled the list) so that the number of
-    # queries never depends on the data.
+    # queries never depends on the data (only a page without a section makes one fewer).
     seen = [page.pk, *(p.pk for p in related)]
     latest = (
-        visible.sibling_of(page)
+        section_pages(page, visible)
         .exclude(pk__in=seen)
         .order_by(F("first_published_at").desc(nulls_last=True), "-pk")[:count]
     )

@@ -8,10 +8,10 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from wagtail.models import Page
 
-from ...api.lookup import AddressError, public_page, site_for_url
 from ...meta import resolve
 from ...meta.render import render_meta
 from ...meta.serialize import meta_as_dict
+from ...pages import AddressError, is_public, page_at_url
 from ..options import default_site, usage_error
 
 
@@ -58,14 +58,12 @@ class Command(BaseCommand):
     def _page(self, address: str) -> Page:
         try:
             if address.isdigit():
-                page = Page.objects.filter(pk=int(address), live=True).first()
-                if page is not None and page.get_view_restrictions().exists():
-                    page = None
-                page = page.specific if page is not None else None
+                page = Page.objects.filter(pk=int(address)).first()
+                page = page.specific if page is not None and is_public(page) else None
             elif address.startswith("/"):
-                page = public_page(default_site(), address)
+                page = page_at_url(address, default_site())
             else:
-                page = public_page(*site_for_url(address))
+                page = page_at_url(address)
         except AddressError as exc:
             raise usage_error(f"{exc} (give a URL, a path or a page id)") from exc
         if page is None:
