@@ -286,3 +286,53 @@ def test_a_starting_worker_heals_a_stuck_post_without_cron(tmp_path):
         rounds = DBTaskResult.objects.filter(task_path__endswith="heal_deliveries")
         assert rounds.filter(status="SUCCESSFUL").exists()
         assert rounds.filter(status="READY", run_after__gt=timezone.now()).count() == 1
+
+
+@pytest.mark.redis
+@needs_shared_database
+@pytest.mark.django_db(transaction=True)
+def test_a_starting_rqworker_heals_a_stuck_post_without_cron(tmp_path):
+    """The same self-healing on RQ: an rqworker (with its scheduler, for the deferred rounds)
+    starts the chain, whose first round reconciles the stuck Bluesky post: getRecord finds the
+    record the killed worker created, so the post is marked sent without a second create."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from wagtail_smo.posts import delivery
+    from wagtail_smo.posts.outgoing import outgoing_post
+    from wagtail_smo.providers import get_provider
+    from wagtail_smo.providers.bluesky import BlueskyProvider
+
+    if not redis_available():
+        pytest.skip("Redis is not listening on 127.0.0.1:6379")
+    queue = f"smo-test-{uuid.uuid4().hex[:8]}"
+    rq_queues = {queue: {"HOST": "127.0.0.1", "PORT": 6379, "DB": 0},
+                 "default": {"HOST": "127.0.0.1", "PORT": 6379, "DB": 15}}
+    tasks = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default", queue]}}
+    with fk.FakeBluesky() as fake:
+        providers = {"bluesky": fk.channel_settings("bluesky", fake)}
+        smo = {"PROVIDERS": providers, "DELIVERY": {"QUEUE": queue}}
+        [page] = make_pages(1)
+        post = SocialPost.objects.create(page=page, channel="bluesky", status=PostStatus.APPROVED,
+                                         text="Left sending on RQ https://example.com/rq-heal")
+        with override_settings(WAGTAIL_SMO=smo):
+            BlueskyProvider._sessions.clear()
+            claim = delivery.claim_post(post.pk)
+            get_provider("bluesky").send(outgoing_post(claim.post), claim.post.delivery_key)
+        SocialPost.objects.filter(pk=post.pk).update(
+            updated_at=timezone.now() - timedelta(minutes=11))
+        with override_settings(WAGTAIL_SMO=smo, TASKS=tasks, RQ_QUEUES=rq_queues):
+            worker = start_manage(["rqworker", queue, "--job-class", "django_tasks_rq.Job",
+                                   "--with-scheduler"], worker_env(tasks, rq_queues),
+                                  tmp_path / "rq-heal.log")
+            try:
+                healed = wait_for(lambda: SocialPost.objects.filter(
+                    pk=post.pk, status=PostStatus.SENT).exists(), timeout=60)
+            finally:
+                stop(worker)
+        log = (tmp_path / "rq-heal.log").read_text()
+        assert healed, log
+        post.refresh_from_db()
+        assert len(fake.posts) == 1 and len(fake.requests_to("createRecord")) == 1
+        assert fake.requests_to("getRecord") and post.remote_url.endswith(post.delivery_key)
