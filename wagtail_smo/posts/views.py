@@ -6,6 +6,7 @@ import django_filters
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import (
     HttpRequest,
     HttpResponseForbidden,
@@ -14,7 +15,6 @@ from django.http import (
     HttpResponseRedirect,
     JsonResponse,
 )
-from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import select_template
 from django.urls import path, reverse
@@ -40,7 +40,7 @@ from ..core.networks import count_length, network_limit
 from ..meta import resolve
 from ..models import OPEN_STATUSES, PostStatus, SocialPost
 from ..providers import channel_aliases, channel_config, channel_network
-from . import workflow
+from . import settling, workflow
 
 
 def _channel_choices():
@@ -238,9 +238,9 @@ def action_view(request, pk, action):
             messages.success(request, _("A new draft was created."))
         elif action in SETTLE_URL_ACTIONS:
             settle = SETTLE_URL_ACTIONS[action]
-            workflow.settle(post, settle, request.user,
+            settling.settle(post, settle, request.user,
                             remote_url=request.POST.get("remote_url", ""))
-            messages.success(request, str(workflow.SETTLE_ACTIONS[settle][1]))
+            messages.success(request, str(settling.SETTLE_ACTIONS[settle][1]))
         else:
             return HttpResponseNotFound()
     except PermissionDenied as exc:

@@ -8,8 +8,8 @@ views and bulk actions, the schedule import, draft creation and delivery.
 
 A post that needs attention (``needs_attention``: "sending" past ``STUCK_AFTER_SECONDS``, or
 failed with its outcome unknown) can always be settled by a person with the send permission:
-mark it sent (with its URL), mark it failed, retry or cancel it (``settle``); those rows are
-``attention`` rows, made only while the post still needs attention.
+mark it sent (with its URL), mark it failed, retry or cancel it (``posts/settling.py``); those
+rows are ``attention`` rows, made only while the post still needs attention.
 
 ``transition`` changes the post with a conditional UPDATE (status still one it starts from, plus
 any condition of the caller), so two clicks or two workers never act twice. A post that enters
@@ -27,8 +27,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.validators import URLValidator
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
 from django.dispatch import Signal
@@ -40,7 +39,7 @@ from wagtail.models import ModelLogEntry
 
 from ..conf import smo_settings
 from ..exceptions import InvalidPostState
-from ..models import OPEN_STATUSES, AttemptOutcome, DeliveryAttempt, PostStatus, SocialPost
+from ..models import OPEN_STATUSES, PostStatus, SocialPost
 
 #: Statuses from which a post can be approved, scheduled or sent now.
 APPROVABLE = (PostStatus.DRAFT, PostStatus.APPROVED, PostStatus.SCHEDULED)
@@ -227,7 +226,7 @@ def transition(post: SocialPost, name: str, user=None, *, where: Q | None = None
     return True
 
 
-def _act(post: SocialPost, name: str, user, **changes: Any) -> SocialPost:
+def act(post: SocialPost, name: str, user, **changes: Any) -> SocialPost:
     """A person's transition: refused with a clear message when the post moved on meanwhile."""
     if not transition(post, name, user, **changes):
         post.refresh_from_db()
@@ -290,7 +289,7 @@ def validate_schedule_time(when: datetime | None) -> None:
 def approve(post: SocialPost, user) -> SocialPost:
     """Approve a draft: it is sent as soon as possible (or at its scheduled time)."""
     scheduled = post.scheduled_at and post.scheduled_at > timezone.now()
-    return _act(post, "approve", user, approved_by=user,
+    return act(post, "approve", user, approved_by=user,
                 scheduled_at=post.scheduled_at if scheduled else None)
 
 
@@ -299,7 +298,7 @@ def schedule(post: SocialPost, when: datetime, user) -> SocialPost:
     """Approve a post for sending at ``when`` (which must be in the future)."""
     require(user, "schedule")
     validate_schedule_time(when)
-    return _act(post, "schedule", user, scheduled_at=when, approved_by=user,
+    return act(post, "schedule", user, scheduled_at=when, approved_by=user,
                 log_data={"scheduled_at": when.isoformat()})
 
 
@@ -311,19 +310,19 @@ def send_now(post: SocialPost, user) -> SocialPost:
     changes: dict[str, Any] = {"scheduled_at": None}
     if post.approved_by_id is None:
         changes["approved_by"] = user
-    return _act(post, "send_now", user, **changes)
+    return act(post, "send_now", user, **changes)
 
 
 @transaction.atomic
 def retry(post: SocialPost, user) -> SocialPost:
     """Put a failed post back in the queue for a new series of tries (needs "send")."""
-    return _act(post, "retry", user, retry_at=None, last_error="", outcome_unknown=False)
+    return act(post, "retry", user, retry_at=None, last_error="", outcome_unknown=False)
 
 
 @transaction.atomic
 def cancel(post: SocialPost, user) -> SocialPost:
     """Cancel a post that has not been sent; the page may then get a new draft."""
-    return _act(post, "cancel", user)
+    return act(post, "cancel", user)
 
 
 @transaction.atomic
@@ -351,52 +350,3 @@ def after_edit(post: SocialPost, user) -> None:
     if post.status in QUEUED and not can(user, "approve"):
         transition(post, "back_to_draft", user, approved_by=None)
 
-
-#: A person's ways of settling a post that needs attention: action -> (transition, message).
-SETTLE_ACTIONS = {
-    "mark_sent": ("mark_sent", _l("Marked as sent: the post counts as published.")),
-    "mark_failed": ("mark_failed", _l("Marked as failed: the post counts as not published.")),
-    "retry": ("settle_retry", _l("Queued again: the post will be sent once more.")),
-    "cancel": ("settle_cancel", _l("Cancelled: the post will not be sent.")),
-}
-
-
-def clean_remote_url(url: str) -> str:
-    """The URL of a post on its network, as a person enters it: http(s) only, else an error."""
-    url = (url or "").strip()
-    try:
-        URLValidator(schemes=["http", "https"])(url)
-    except ValidationError:
-        raise WorkflowError(
-            _("Enter the post's address on the network, starting with https://.")) from None
-    if len(url) > 2000:
-        raise WorkflowError(_("The address is too long (at most 2000 characters)."))
-    return url
-
-
-@transaction.atomic
-def settle(post: SocialPost, action: str, user: Any, *, remote_url: str = "") -> SocialPost:
-    """Settle a post that needs attention: "mark_sent" (with ``remote_url``), "mark_failed",
-    "retry" or "cancel". Recorded in the post's history and on its open delivery attempt."""
-    name = SETTLE_ACTIONS[action][0]
-    require(user, name)
-    now = timezone.now()
-    changes: dict[str, Any] = {"outcome_unknown": False, "retry_at": None}
-    data: dict[str, Any] = {"previous_status": post.status}
-    if action == "mark_sent":
-        changes.update(remote_url=clean_remote_url(remote_url), sent_at=now, last_error="")
-        data["remote_url"] = changes["remote_url"]
-    elif action == "mark_failed":
-        changes["last_error"] = _("Marked as failed by a person: not published.")
-    elif action == "retry":
-        changes["last_error"] = ""
-    attempt_id = post.attempt_id
-    _act(post, name, user, log_data=data, **changes)
-    # Close the attempt a stopped worker left open: the person's decision is its outcome.
-    who = getattr(user, "get_username", lambda: "")() if user is not None else ""
-    DeliveryAttempt.objects.filter(
-        post=post, attempt_id=attempt_id, outcome=AttemptOutcome.SENDING
-    ).update(outcome=AttemptOutcome.SETTLED, finished_at=now,
-             message=_("Settled by %(user)s: %(action)s.") % {"user": who or _("a person"),
-                                                               "action": action})
-    return post
