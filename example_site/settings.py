@@ -82,7 +82,14 @@ def _database_from_env():
         import dj_database_url
 
         return dj_database_url.parse(url)
-    return {"ENGINE": "django.db.backends.sqlite3", "NAME": VAR_DIR / "db.sqlite3"}
+    # SQLite for a small site (docs/deployment.md): WAL lets readers run beside the one writer,
+    # IMMEDIATE takes the write lock at the start of a transaction (no "database is locked" when
+    # a read turns into a write), and a writer waits up to 20 s for the lock.
+    return {
+        "ENGINE": "django.db.backends.sqlite3", "NAME": VAR_DIR / "db.sqlite3",
+        "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20,
+                    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"},
+    }
 
 
 DATABASES = {"default": _database_from_env()}
@@ -173,3 +180,7 @@ if os.environ.get("REDIS_URL"):
     INSTALLED_APPS.append("django_rq")
     RQ_QUEUES = {"default": {"URL": os.environ["REDIS_URL"]}}
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend"}}
+    # One cache for every process: the meta cache and the HTTP validators' change stamp must be
+    # seen by all the application server's workers (docs/deployment.md).
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": os.environ["REDIS_URL"]}}

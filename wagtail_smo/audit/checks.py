@@ -11,7 +11,9 @@ from collections.abc import Callable, Iterable, Iterator
 from urllib.parse import urlsplit
 
 from django.utils.translation import gettext as _
+from wagtail.models import Page
 
+from ..meta.resolver import SocialMeta
 from ..meta.sources import MISSING, Source
 from . import limits
 from .context import AuditContext
@@ -28,7 +30,7 @@ _LOCAL_SUFFIXES = (".localhost", ".local", ".internal", ".lan", ".home", ".test"
                    ".example")
 
 
-def check_image(page, meta, context: AuditContext) -> Iterator[Finding]:
+def check_image(page: Page, meta: SocialMeta, context: AuditContext) -> Iterator[Finding]:
     """No image, an unreadable image, an image that is too small or in a rejected format."""
     source = meta.sources.get("image", MISSING)
     if meta.image is None:
@@ -52,7 +54,7 @@ def check_image(page, meta, context: AuditContext) -> Iterator[Finding]:
         )
 
 
-def check_title(page, meta, context: AuditContext) -> Iterator[Finding]:
+def check_title(page: Page, meta: SocialMeta, context: AuditContext) -> Iterator[Finding]:
     """Titles longer than the networks show, and titles shared with another live page."""
     length = len(meta.title)
     where = describe_source(page, meta.sources.get("title", MISSING))
@@ -77,7 +79,7 @@ def check_title(page, meta, context: AuditContext) -> Iterator[Finding]:
         )
 
 
-def check_description(page, meta, context: AuditContext) -> Iterator[Finding]:
+def check_description(page: Page, meta: SocialMeta, context: AuditContext) -> Iterator[Finding]:
     """Description missing, or outside the 50–200 characters that cards show well."""
     if not meta.description:
         yield Finding(
@@ -106,7 +108,7 @@ def check_description(page, meta, context: AuditContext) -> Iterator[Finding]:
         )
 
 
-def check_routable(page, meta, context: AuditContext) -> Iterator[Finding]:
+def check_routable(page: Page, meta: SocialMeta, context: AuditContext) -> Iterator[Finding]:
     """A page without a public URL (outside every site's tree) cannot be shared at all."""
     if meta.url is None:
         yield Finding(
@@ -118,7 +120,7 @@ def check_routable(page, meta, context: AuditContext) -> Iterator[Finding]:
         )
 
 
-def check_site(page, meta, context: AuditContext) -> Iterator[Finding]:
+def check_site(page: Page, meta: SocialMeta, context: AuditContext) -> Iterator[Finding]:
     """The page's site must have a root URL that crawlers on the internet can reach."""
     site = context.site_for(page)
     if site is None:
@@ -134,7 +136,7 @@ def check_site(page, meta, context: AuditContext) -> Iterator[Finding]:
         )
 
 
-def _left_out_finding(page, source: Source, context: AuditContext) -> Finding:
+def _left_out_finding(page: Page, source: Source, context: AuditContext) -> Finding:
     """Say why the image named by ``source`` cannot be used: a missing file or its format."""
     found_in = Source(source.kind, source.field, page_id=source.page_id)  # where, not the fault
     image = image_of_source(page, found_in, context)

@@ -14,9 +14,12 @@ from urllib.parse import urlsplit
 
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from wagtail.images.models import AbstractImage
+from wagtail.models import Page
 
 from ..core.networks import IMAGE_FORMATS, ImageNeeds, Network
 from ..meta.images import crawler_rendition
+from ..meta.resolver import SocialMeta
 from . import limits
 from .context import AuditContext
 from .findings import Finding, Level
@@ -34,12 +37,12 @@ def extension(url: str) -> str:
     return name.rsplit(".", 1)[-1].lower() if "." in name else ""
 
 
-def networks_for(page, context: AuditContext) -> list[Network]:
+def networks_for(page: Page, context: AuditContext) -> list[Network]:
     """The networks in play for ``page``: the previewed ones and its site's enabled channels'."""
     return limits.networks_in_play(context.channel_networks(context.site_for(page)))
 
 
-def check_image_needs(page, meta, context: AuditContext) -> Iterator[Finding]:
+def check_image_needs(page: Page, meta: SocialMeta, context: AuditContext) -> Iterator[Finding]:
     """An image smaller than a network's card, in another aspect, format or over its size."""
     if meta.image is None:
         return  # check_image says why
@@ -54,7 +57,7 @@ def check_image_needs(page, meta, context: AuditContext) -> Iterator[Finding]:
     yield from _bytes(original, networks)
 
 
-def check_alt_length(page, meta, context: AuditContext) -> Iterator[Finding]:
+def check_alt_length(page: Page, meta: SocialMeta, context: AuditContext) -> Iterator[Finding]:
     """Alt text longer than a network in play accepts (X: 420 characters)."""
     alt = meta.image.alt if meta.image is not None else ""
     groups = limits.field_limits("alt", networks_for(page, context)) if alt else []
@@ -136,7 +139,7 @@ def _format(url: str, networks: Needs) -> Iterator[Finding]:
     )
 
 
-def _bytes(original, networks: Needs) -> Iterator[Finding]:
+def _bytes(original: AbstractImage | None, networks: Needs) -> Iterator[Finding]:
     capped = [(network, needs.max_bytes) for network, needs in networks if needs.max_bytes]
     if not capped or original is None:
         return
@@ -157,7 +160,7 @@ def _bytes(original, networks: Needs) -> Iterator[Finding]:
     )
 
 
-def _served_size(original) -> int | None:
+def _served_size(original: AbstractImage) -> int | None:
     """Bytes of the rendition crawlers fetch (None when it cannot be read)."""
     rendition = crawler_rendition(original)
     if rendition is None:

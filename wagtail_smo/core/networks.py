@@ -34,8 +34,9 @@ from .text import COUNTERS, CountingRule, count, limit_of, parse
 __all__ = [
     "FALLBACK_TEMPLATE", "FOREVER", "IMAGE_FORMATS", "CardStyle", "CountingRule", "Features",
     "FieldLimits", "ImageNeeds", "Network", "ShareLink", "UnknownNetwork", "all_networks",
-    "aspect_ratio", "channel_config", "configured_backends", "count_length", "counting_rule",
-    "default_template", "get_network", "missing", "network_for_channel", "network_limit",
+    "aspect_ratio", "channel_aliases", "channel_config", "channel_network", "configured_backends",
+    "count_length", "counting_rule", "default_template", "get_network", "missing",
+    "network_for_channel", "network_limit", "share_choices",
 ]
 
 #: Providers shipped with the package, in the order previews and choosers list their networks.
@@ -303,6 +304,18 @@ def all_networks() -> list[Network]:
     return list(_registry(configured_backends()).values())
 
 
+#: Share buttons that act on the page itself rather than share to a network, as (key, label): they
+#: follow the networks' buttons in every list (``share/networks.py`` gives them their behaviour).
+PAGE_ACTIONS: tuple[tuple[str, Any], ...] = (("copy", _("Copy link")), ("native", _("Share…")))
+
+
+def share_choices() -> list[tuple[str, str]]:
+    """``(key, label)`` of every share button: each network that declares a share link, in
+    registry order (a site's own networks included), then the page actions."""
+    networks = [(network.key, str(network.label)) for network in all_networks() if network.share]
+    return networks + [(key, str(label)) for key, label in PAGE_ACTIONS]
+
+
 def get_network(key: str | Network) -> Network:
     """The declared network ``key`` (a ``Network`` is returned as it is); else UnknownNetwork."""
     if isinstance(key, Network):
@@ -323,6 +336,19 @@ def channel_config(alias: str) -> dict:
         raise ImproperlyConfiguredChannel(
             f"Unknown channel {alias!r}: add it to WAGTAIL_SMO['PROVIDERS']."
         ) from None
+
+
+def channel_aliases() -> list[str]:
+    """Every configured channel alias, in settings order."""
+    return list(smo_settings.PROVIDERS)
+
+
+def channel_network(alias: str) -> str:
+    """The key of the network a channel posts to ("mastodon", "x", ...), without credentials.
+
+    Console, in-memory and webhook channels may imitate a network with ``OPTIONS["NETWORK"]``.
+    """
+    return network_key_of(channel_config(alias))
 
 
 def network_key_of(config: dict) -> str:

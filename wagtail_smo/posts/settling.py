@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from ..models import AttemptOutcome, DeliveryAttempt, SocialPost
-from .workflow import WorkflowError, act, require
+from .workflow import Actor, WorkflowError, act, require
 
 #: A person's ways of settling a post that needs attention: action -> (transition, message).
 SETTLE_ACTIONS = {
@@ -42,7 +42,8 @@ def clean_remote_url(url: str) -> str:
 
 
 @transaction.atomic
-def settle(post: SocialPost, action: str, user: Any, *, remote_url: str = "") -> SocialPost:
+def settle(post: SocialPost, action: str, user: Actor | None, *,
+           remote_url: str = "") -> SocialPost:
     """Settle a post that needs attention: "mark_sent" (with ``remote_url``), "mark_failed",
     "retry" or "cancel". Recorded in the post's history and on its open delivery attempt."""
     name = SETTLE_ACTIONS[action][0]

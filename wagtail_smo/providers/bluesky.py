@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import threading
 from datetime import UTC, datetime
-from typing import ClassVar
+from typing import Any, ClassVar
+
+import requests
 
 from ..core.networks import (
     FOREVER,
@@ -105,7 +107,8 @@ class BlueskyProvider(HttpProvider):
             self._sessions[self._session_key] = session
             return session
 
-    def xrpc(self, method: str, nsid: str, *, publishing: bool = False, **kwargs):
+    def xrpc(self, method: str, nsid: str, *, publishing: bool = False,
+             **kwargs: Any) -> requests.Response:
         """An authenticated XRPC call; an expired access token is refreshed once."""
         extra = kwargs.pop("headers", {})
         for refresh in (False, True):
@@ -122,7 +125,7 @@ class BlueskyProvider(HttpProvider):
 
     def build_payload(self, message: OutgoingPost) -> dict:
         """An app.bsky.feed.post record with facets and, with a link, an external card."""
-        record = {
+        record: dict[str, Any] = {
             "$type": POST_COLLECTION,
             "text": message.text,
             "createdAt": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z",
@@ -139,7 +142,7 @@ class BlueskyProvider(HttpProvider):
 
     def upload_media(self, message: OutgoingPost, payload: dict) -> None:
         """uploadBlob; the blob becomes the card's thumb (or an image embed without a link)."""
-        if len(message.image) > BLOB_LIMIT:
+        if len(message.image or b"") > BLOB_LIMIT:
             self.unsupported_feature(f"an image over {BLOB_LIMIT:,} bytes")
             return
         response = self.xrpc("POST", "com.atproto.repo.uploadBlob", data=message.image,

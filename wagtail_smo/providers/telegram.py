@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import requests
+
 from ..core.networks import (
     CardStyle,
     CountingRule,
@@ -11,7 +13,7 @@ from ..core.networks import (
     Network,
     ShareLink,
 )
-from ..exceptions import AuthenticationError, RateLimited, TemporaryError
+from ..exceptions import AuthenticationError, ProviderError, RateLimited, TemporaryError
 from .base import OutgoingPost, SendResult
 from .http import FROM_ANSWER, ErrorRow, HttpProvider
 
@@ -59,7 +61,7 @@ class TelegramProvider(HttpProvider):
             raise self.api_error(data, response.status_code)
         return self.field(data, "result", publishing=publishing)
 
-    def check_response(self, response) -> None:
+    def check_response(self, response: requests.Response) -> None:
         """Telegram explains errors in the JSON body: let call() read it."""
         if response.status_code >= 400:
             try:
@@ -68,7 +70,7 @@ class TelegramProvider(HttpProvider):
                 return super().check_response(response)
             raise self.api_error(data, response.status_code)
 
-    def api_error(self, data: dict, status: int):
+    def api_error(self, data: dict, status: int) -> ProviderError:
         """Map ``error_code`` / ``parameters.retry_after`` to the exception hierarchy."""
         code = data.get("error_code") or status
         message = data.get("description") or f"Error {code}"

@@ -14,8 +14,16 @@ so the link stays attached.
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..core.networks import FOREVER, CountingRule, Features, ImageNeeds, Network, ShareLink
-from ..exceptions import AuthenticationError, PermanentError, RateLimited, TemporaryError
+from ..exceptions import (
+    AuthenticationError,
+    PermanentError,
+    ProviderError,
+    RateLimited,
+    TemporaryError,
+)
 from .base import OutgoingPost, SendResult
 from .http import ErrorRow, HttpProvider
 
@@ -54,7 +62,7 @@ class VKProvider(HttpProvider):
         ErrorRow(TemporaryError, codes=TEMPORARY_CODES),
     )
 
-    def method(self, name: str, params: dict, *, publishing: bool = False):
+    def method(self, name: str, params: dict, *, publishing: bool = False) -> Any:
         """Call a VK API method (POST form) and return its ``response``."""
         data = {**params, "access_token": self.options.get("ACCESS_TOKEN"),
                 "v": self.options.get("API_VERSION", "5.199")}
@@ -64,7 +72,7 @@ class VKProvider(HttpProvider):
             raise self.api_error(body["error"], response.status_code)
         return self.field(body, "response", publishing=publishing)
 
-    def api_error(self, error: dict, status: int):
+    def api_error(self, error: dict, status: int) -> ProviderError:
         """Map VK's error_code to the exception hierarchy (``api_errors``)."""
         code = int(error.get("error_code", 0))
         message = str(error.get("error_msg") or f"VK error {code}")

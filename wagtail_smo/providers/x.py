@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import time
 
+import requests
 from requests_oauthlib import OAuth1
 
 from ..core.networks import (
@@ -58,7 +59,7 @@ class XProvider(HttpProvider):
             resource_owner_secret=options.get("ACCESS_TOKEN_SECRET", ""),
         )
 
-    def answer_retry_after(self, response) -> float | None:
+    def answer_retry_after(self, response: requests.Response) -> float | None:
         """A 429 carries x-rate-limit-reset (epoch seconds) rather than Retry-After (else 60)."""
         if response.status_code == 429 and "Retry-After" not in response.headers:
             reset = response.headers.get("x-rate-limit-reset")
@@ -66,7 +67,7 @@ class XProvider(HttpProvider):
             return wait or parse_retry_after("60")
         return super().answer_retry_after(response)
 
-    def error_message(self, response) -> str:
+    def error_message(self, response: requests.Response) -> str:
         """X's problem details: ``detail``, or the first of ``errors``."""
         try:
             data = response.json()

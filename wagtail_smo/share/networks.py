@@ -9,14 +9,14 @@ actions, not networks.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from ..core.networks import Network, all_networks, configured_backends, get_network
+from ..core.networks import PAGE_ACTIONS, Network, all_networks, configured_backends, get_network
 from ..meta.resolver import SocialMeta
 
 
@@ -92,11 +92,10 @@ class ShareTarget:
 
 #: Accessible names of network buttons that do not "share on" a network.
 _ACTIONS = {"email": _("Share by e-mail")}
-_PAGE_ACTIONS = (
-    ShareTarget("copy", page_url, kind="copy", utm=False, action=_("Copy link"),
-                own_label=_("Copy link")),
-    ShareTarget("native", page_url, kind="native", utm=False, action=_("Share…"),
-                own_label=_("Share…")),
+# "copy" and "native" (core.networks.PAGE_ACTIONS): their kind is their key, share.js does the rest.
+_PAGE_ACTIONS = tuple(
+    ShareTarget(key, page_url, kind=key, utm=False, action=label, own_label=label)
+    for key, label in PAGE_ACTIONS
 )
 
 
@@ -137,11 +136,6 @@ class _ShareTargets(Mapping[str, ShareTarget]):
 NETWORKS: Mapping[str, ShareTarget] = _ShareTargets()
 
 
-def network_choices() -> list[tuple[str, str]]:
-    """``(key, label)`` pairs of every share button, for admin choosers."""
-    return [(n.key, str(n.label)) for n in NETWORKS.values()]
-
-
-def unknown_networks(names) -> list[str]:
+def unknown_networks(names: Iterable[str]) -> list[str]:
     """The names in ``names`` that are not known share buttons."""
     return [name for name in names if name not in NETWORKS]
