@@ -62,6 +62,9 @@ DEFAULTS: dict[str, Any] = {
         "BACKOFF_SECONDS": 30,  # first retry delay; doubled each time, with +-50 % jitter
         "BACKOFF_MAX_SECONDS": 3600,
         "STUCK_AFTER_SECONDS": 600,  # a post "sending" longer than this is reconciled
+        # How often the self-healing task (re-enqueued by itself, no cron) reconciles stuck
+        # posts and re-queues lost ones; 0 turns it off (then run smo_deliver_due from cron).
+        "HEAL_EVERY_SECONDS": 60,
     },
     # RSS 2.0 / Atom 1.0 / JSON Feed 1.1 per site and per section (see docs/feeds.md).
     "FEEDS": {
@@ -167,6 +170,7 @@ RULES: dict[str, Rule] = {
     "DELIVERY.BACKOFF_SECONDS": number(positive=False),
     "DELIVERY.BACKOFF_MAX_SECONDS": number(positive=False),
     "DELIVERY.STUCK_AFTER_SECONDS": number(positive=True),
+    "DELIVERY.HEAL_EVERY_SECONDS": number(positive=False),
     "FEEDS.PAGE_TYPES": STRING_LIST,  # and page models (checks.py)
     "FEEDS.LIMIT": integer(1),
     "FEEDS.FULL_CONTENT": BOOLEAN,

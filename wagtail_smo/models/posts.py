@@ -79,6 +79,9 @@ class SocialPost(models.Model):
     delivery_key = models.CharField(max_length=32, blank=True, editable=False)
     #: When a failed attempt that will be retried automatically may run again (backoff).
     retry_at = models.DateTimeField(_("next retry"), null=True, blank=True, editable=False)
+    #: On a failed post: the request may have reached the network (a worker stopped mid-send, an
+    #: answer was lost) and could not be safely repeated. A person settles it (posts/workflow.py).
+    outcome_unknown = models.BooleanField(_("outcome unknown"), default=False, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="+",

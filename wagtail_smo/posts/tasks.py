@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from . import delivery, drafts, following
+from . import delivery, drafts, following, healing
 
 
 @task()
@@ -29,6 +29,12 @@ def deliver_due_posts() -> dict:
 def reconcile_posts() -> dict:
     """Re-queue or fail posts left "sending" by a stopped worker."""
     return delivery.reconcile_stuck_posts()
+
+
+@task()
+def heal_deliveries(token: str) -> dict:
+    """One round of the self-healing chain (see ``posts/healing.py``); enqueues the next."""
+    return healing.heal_round(heal_deliveries, token)
 
 
 @task()

@@ -49,7 +49,7 @@ from ..meta import resolve
 from ..models import OPEN_STATUSES, PostStatus, SocialPost
 from ..pages import sections
 from ..providers import channel_aliases, channel_config, channel_network
-from . import drafts, following, workflow
+from . import drafts, following, settling, workflow
 
 
 def _channel_choices() -> list[tuple[str, str]]:
@@ -79,11 +79,16 @@ class SocialPostFilterSet(WagtailFilterSet):
         label=gettext_lazy("Page changed since written"), method="filter_page_changed",
         widget=forms.NullBooleanSelect,
     )
+    attention = django_filters.BooleanFilter(
+        label=gettext_lazy("Needs attention"), method="filter_attention",
+        widget=forms.CheckboxInput,
+        help_text=gettext_lazy("Stuck while sending, or failed with an unknown outcome."),
+    )
 
     class Meta:
         model = SocialPost
         fields = ["status", "channel", "site", "section", "scheduled_at", "created_at", "page_id",
-                  "page_changed"]
+                  "page_changed", "attention"]
 
     def filter_page_changed(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
         """Posts flagged "page changed" (yes) or not (no)."""
@@ -91,6 +96,11 @@ class SocialPostFilterSet(WagtailFilterSet):
             return queryset
         stale = queryset.exclude(page_changed={})
         return stale if value else queryset.filter(page_changed={})
+
+    def filter_attention(self, queryset: QuerySet[SocialPost], name: str,
+                         value: bool | None) -> QuerySet[SocialPost]:
+        """Posts a person must settle (checked), or every post."""
+        return queryset.filter(workflow.attention_q()) if value else queryset
 
     def filter_section(
         self, queryset: QuerySet[SocialPost], name: str, value: Page
@@ -233,7 +243,12 @@ def post_context(post: SocialPost, user: workflow.Actor) -> dict:
     """What the edit and inspect views show next to a post."""
     length, limit = post_length(post)
     attempts = select_template(["wagtail_smo/posts/_attempts.html", "wagtail_smo/posts/_none.html"])
+    attention = workflow.needs_attention(post)
+    # A post that needs attention offers the four settle actions instead of retry and cancel.
+    can_settle = attention and workflow.allows(user, "mark_sent", post)
     return {
+        "needs_attention": attention,
+        "can_settle": can_settle,
         "post": post,
         "network": channel_network(post.channel),
         "length": length,
@@ -241,8 +256,9 @@ def post_context(post: SocialPost, user: workflow.Actor) -> dict:
         "card": resolve(post.page.specific) if post.page_id else None,
         # The buttons follow the state machine's table (the actions check it again).
         "can_approve": workflow.allows(user, "approve", post),
-        "can_send": workflow.allows(user, "send_now", post) or workflow.allows(user, "retry", post),
-        "can_cancel": workflow.allows(user, "cancel", post),
+        "can_send": not can_settle and (workflow.allows(user, "send_now", post)
+                                        or workflow.allows(user, "retry", post)),
+        "can_cancel": not can_settle and workflow.allows(user, "cancel", post),
         "can_duplicate": workflow.can(user, "add"),
         "can_share_again": (post.status in workflow.SHAREABLE_AGAIN and workflow.can(user, "add")
                             and (post.status != PostStatus.FAILED
@@ -253,6 +269,11 @@ def post_context(post: SocialPost, user: workflow.Actor) -> dict:
                           and workflow.can(user, "change")),
         "channels": _channel_choices(),
     }
+
+
+#: URL action names of the settle actions -> ``settling.settle`` actions.
+SETTLE_URL_ACTIONS = {"mark_sent": "mark_sent", "mark_failed": "mark_failed",
+                      "settle_retry": "retry", "settle_cancel": "cancel"}
 
 
 #: The name of the edit form's submit buttons that take a workflow action after saving.
@@ -292,14 +313,19 @@ def perform_action(post: SocialPost, action: str, user: AbstractBaseUser | Anony
     if action == "share_again":
         copy = drafts.share_again(post, user)
         return copy, _("A new draft shares the page again: review it, then approve or schedule.")
+    if action in SETTLE_URL_ACTIONS:
+        settle = SETTLE_URL_ACTIONS[action]
+        settling.settle(post, settle, user, remote_url=data.get("remote_url", ""))
+        return post, str(settling.SETTLE_ACTIONS[settle][1])
     raise KeyError(action)
 
 
 def action_view(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    """POST-only: an action on one post from outside its edit form (listing, inspect view)."""
+    """POST-only: an action on one post from outside its edit form (listing, inspect view), or
+    settling one that needs attention (mark sent, mark failed, retry, cancel)."""
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    if action not in FORM_ACTIONS + OTHER_ACTIONS:
+    if action not in (*FORM_ACTIONS, *OTHER_ACTIONS, *SETTLE_URL_ACTIONS):
         return HttpResponseNotFound()
     post = get_object_or_404(SocialPost, pk=pk)
     try:
@@ -359,6 +385,15 @@ def count_view(request: HttpRequest) -> HttpResponse:
         "limit": network_limit(network, options=options,
                                with_image=request.GET.get("image") == "1"),
     })
+
+
+def status_label(post: SocialPost) -> str:
+    """The post's status for the listing, saying when it needs a person."""
+    if post.status == PostStatus.FAILED and post.outcome_unknown:
+        return _("Failed: outcome unknown")
+    if workflow.needs_attention(post):
+        return _("Sending: stuck")
+    return post.get_status_display()
 
 
 class StatusColumn(Column):
@@ -435,7 +470,7 @@ class SocialPostViewSet(SnippetViewSet):
         Column("text", label=gettext_lazy("Text"),
                accessor=lambda p: (p.text[:80] + "…") if len(p.text) > 80 else p.text),
         Column("channel", label=gettext_lazy("Channel"), accessor="channel_label"),
-        StatusColumn("status", label=gettext_lazy("Status"), accessor="get_status_display"),
+        StatusColumn("status", label=gettext_lazy("Status"), accessor=status_label),
         WhenColumn("scheduled_at", label=gettext_lazy("Scheduled for"), sort_key="scheduled_at"),
         WhenColumn("sent_at", label=gettext_lazy("Sent"), sort_key="sent_at"),
     ]
