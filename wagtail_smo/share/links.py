@@ -13,7 +13,7 @@ from ..conf import smo_settings
 from ..meta import resolve_for_request
 from ..meta.resolver import SocialMeta
 from .icons import icon_svg
-from .networks import NETWORKS, ShareTarget
+from .networks import ShareTarget, share_targets
 from .utm import build_utm_url
 
 logger = logging.getLogger("wagtail_smo")
@@ -72,8 +72,9 @@ def share_links(
     if keys is None:
         keys = site_networks(page.get_site())
     links = []
+    targets = share_targets()  # once per call, not once per button
     for key in dict.fromkeys(keys):  # keep the order, drop repeats
-        network = NETWORKS.get(key)
+        network = targets.get(key)
         if network is None:
             logger.warning("wagtail-smo: unknown share network %r left out", key)
             continue
