@@ -173,9 +173,11 @@ def page_inputs(meta: SocialMeta) -> dict[str, Any]:
 
 def composed_record(meta: SocialMeta, composed: ComposedPost,
                     image_id: int | None) -> dict[str, Any]:
-    """A post's ``composed_from``: the inputs read and the text, link and image they gave."""
+    """A post's ``composed_from``: the inputs read and the text, link and image they gave, and
+    the image's URL and alt text (a delivery of the unchanged page reads them from here)."""
     return {"inputs": page_inputs(meta), "text": composed.text, "link": composed.link,
-            "image_id": image_id}
+            "image_id": image_id, "image_url": meta.image.url if meta.image else "",
+            "image_alt": meta.image.alt if meta.image else ""}
 
 
 def composed_fields(page: Page, alias: str) -> dict[str, Any]:
