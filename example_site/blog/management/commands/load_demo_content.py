@@ -8,7 +8,6 @@ import json
 
 from django.contrib.auth import get_user_model
 from django.core.files.images import ImageFile
-from django.core.management.base import BaseCommand
 from django.db import transaction
 from PIL import Image as PILImage
 from PIL import ImageDraw
@@ -17,6 +16,7 @@ from wagtail.models import Page, Site
 
 from example_site.blog.models import BlogIndexPage, BlogPage, NewsIndexPage, NewsPage
 from example_site.home.models import HomePage
+from wagtail_smo.management.options import SmoCommand
 from wagtail_smo.models import SocialChannel, SocialMediaSettings
 from wagtail_smo.providers import channel_aliases
 
@@ -62,7 +62,7 @@ def paragraph(text: str) -> dict:
     return {"type": "paragraph", "value": f"<p>{text}</p>"}
 
 
-class Command(BaseCommand):
+class Command(SmoCommand):
     help = (
         "Load the example site's demo content (at least 12 pages, generated images, site "
         "settings). Running it again updates nothing that exists and creates no duplicates."
