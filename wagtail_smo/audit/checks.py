@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from ..meta.sources import MISSING, Source
+from ..meta.text import DESCRIPTION_TAG_MAX
 from . import limits
 from .context import AuditContext
 from .findings import Finding, Level
@@ -118,7 +119,9 @@ def check_description(page, meta, context: AuditContext) -> Iterator[Finding]:
         yield Finding(
             Level.WARNING, "description-too-long",
             _("The description (%(where)s) is %(n)s characters: networks cut it after about "
-              "%(max)s.") % {"where": where, "n": length, "max": longest},
+              "%(max)s.") % {"where": where, "n": length, "max": longest}
+            + (" " + _("The page's tags carry its first %(tag)s characters, cut at a word.")
+               % {"tag": DESCRIPTION_TAG_MAX} if length > DESCRIPTION_TAG_MAX else ""),
             _("Shorten the Social description to at most %(max)s characters.") % {"max": longest},
         )
 
