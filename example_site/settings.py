@@ -202,3 +202,7 @@ if os.environ.get("REDIS_URL"):
     INSTALLED_APPS.append("django_rq")
     RQ_QUEUES = {"default": {"URL": os.environ["REDIS_URL"]}}
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend"}}
+    # One cache for every process: the meta cache and the HTTP validators' change stamp must be
+    # seen by all the application server's workers (docs/deployment.md).
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": os.environ["REDIS_URL"]}}

@@ -2,7 +2,8 @@
 registry gives it counting, its template, a preview card and audit limits from this module alone.
 
 Its rules are deliberately unusual (UTF-16 units, every URL 23, 42 at most, 30 with an image; a
-square card cutting titles after 12) so that a test can tell them from every built-in network's.
+square card cutting titles after 12; a square PNG card image of 1080×1080 and 100 kB at most;
+alt text of 30 characters) so that a test can tell them from every built-in network's.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from wagtail_smo.core.networks import (
     FieldLimits,
     ImageNeeds,
     Network,
+    ShareLink,
 )
 from wagtail_smo.providers.base import BaseProvider, OutgoingPost, SendResult
 
@@ -25,8 +27,13 @@ NETWORK = Network(
     template="EXAMPLE: {title} → {link}",
     card=CardStyle(title_max=12, description_max=20, aspect="1:1", site_label="site_name"),
     limits=FieldLimits(title=12, description=20, alt=30),
-    images=ImageNeeds(sizes=(("square", 800, 800),), aspect="1:1"),
+    # A square card of at least 1080×1080, PNG only, at most 100 kB: no built-in network asks
+    # for any of these, so each audit finding it causes names Example Net alone.
+    images=ImageNeeds(sizes=(("card", 1080, 1080),), aspect="1:1", formats=("png",),
+                      max_bytes=100 * 1024),
     features=Features(images=True, link_cards=True),
+    # Its share button: a site's network gets one from this line alone.
+    share=ShareLink("https://share.example.net/post?u={url}&t={title}&pic={image}&note=via {via}"),
 )
 
 
@@ -63,3 +70,20 @@ class IncompleteProvider(ExampleProvider):
     """A provider whose network declaration lacks its counting rule."""
 
     declares = INCOMPLETE
+
+
+#: A network with no link card (the "Social cards" preview does not show it): its image needs are
+#: in play only on a site that enables a channel of it.
+POSTER = Network(
+    "poster", "Poster Net",
+    counting=CountingRule("codepoints", 1000),
+    template="{title} {link}",
+    images=ImageNeeds(sizes=(("card", 2400, 1260),), formats=("jpeg", "png")),
+    features=Features(images=True),
+)
+
+
+class PosterProvider(ExampleProvider):
+    """A provider for the card-less network."""
+
+    declares = POSTER

@@ -181,6 +181,20 @@ def test_share_button_labels_are_the_networks_declared_labels():
             assert button.label == get_network(key).label
 
 
+def test_the_share_buttons_setting_offers_a_site_networks_button(example_channel):
+    # The site settings' chooser reads the registry (models import only core): the same buttons
+    # as the share tags, in their order, a site's own network and the page actions included.
+    from wagtail_smo.models import SocialMediaSettings
+
+    field = SocialMediaSettings._meta.get_field("share_networks")
+    choices = dict(field.stream_block.child_blocks["network"].field.choices)
+    choices.pop("", None)  # the blank choice of an optional field
+    assert list(choices) == list(SHARE_BUTTONS)
+    assert choices["example"] == str(get_network("example").label)
+    assert list(choices)[-2:] == ["copy", "native"]
+    assert choices["copy"] == str(SHARE_BUTTONS["copy"].label)
+
+
 # --- bad input: an incomplete declaration ---------------------------------------------------------
 
 def test_an_incomplete_network_fails_the_system_check_naming_the_provider():

@@ -23,6 +23,7 @@ from wagtail_smo.pages import (
     page_at_url,
     section_of,
     section_pages,
+    sections,
     site_for_host,
     site_for_url,
     visible_pages,
@@ -367,3 +368,28 @@ def test_cached_meta_follows_a_page_becoming_a_section(client, demo_content):
     assert head.one("article:section") == resolve(post()).section == page.title
     BlogPage.objects.get(slug="a-reply").delete()
     assert parse_head(client.get(POST).content.decode()).one("article:section") == "Blog"
+
+
+def test_sections_are_the_pages_section_of_returns(demo_content, other_site):
+    """The post list's section filter offers exactly the pages that are some page's section."""
+    blog = BlogIndexPage.objects.get(slug="blog")
+    year = add(blog, BlogIndexPage(title="2026", slug="2026"))
+    add(year, BlogPage(title="Nested", slug="nested"))
+    every_section = {
+        section.pk for page in Page.objects.filter(depth__gt=1)
+        if (section := section_of(page)) is not None
+    }
+    assert {page.pk for page in sections()} == every_section
+    assert blog.pk in every_section and demo_content.root_page_id not in every_section
+    assert {page.pk for page in sections(other_site)} <= {
+        page.pk for page in Page.objects.descendant_of(other_site.root_page)}
+
+
+@pytest.mark.parametrize("value", ["пример.рф", "XN--E1AFMKFD.xn--P1AI", "ПРИМЕР.РФ:80"])
+def test_commands_find_a_site_as_its_urls_do(demo_content, value):
+    """``--site`` matches host names the way URLs of the site are matched (case, IDN forms)."""
+    from wagtail_smo.management.options import find_site
+
+    site = Site.objects.create(hostname="xn--e1afmkfd.xn--p1ai", port=80,
+                               root_page=demo_content.root_page)
+    assert find_site(value) == site

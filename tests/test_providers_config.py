@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
 
 import pytest
 from django.core.management import call_command
@@ -10,6 +12,7 @@ from django.core.management.base import CommandError
 from django.test import override_settings
 
 from tests.fakes import networks as fk
+from tests.workers import ROOT, worker_env
 from wagtail_smo.providers.bluesky import BlueskyProvider
 from wagtail_smo.providers.checks import check_providers
 
@@ -96,3 +99,21 @@ def test_check_providers_command_selected_channels(two_fakes):
     with pytest.raises(CommandError) as info:
         call_command("smo_check_providers", "nope")
     assert info.value.returncode == 2 and "Unknown channel" in str(info.value)
+
+
+def test_check_providers_command_runs_as_a_process(two_fakes):
+    # manage.py runs the system checks first (call_command skips them): a command method named
+    # ``check`` used to shadow BaseCommand.check, and every real run crashed with a TypeError.
+    env = worker_env({"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}})
+    result = subprocess.run([sys.executable, "manage.py", "smo_check_providers"], cwd=ROOT,
+                            env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 1, result.stderr[-3000:]
+    assert result.stderr.strip().splitlines()[-1] == "CommandError: 1 of 3 channel(s) failing."
+    header, *lines = result.stdout.splitlines()
+    assert header.split() == ["CHANNEL", "NETWORK", "STATUS", "DETAIL"]
+    rows = {line.split()[0]: line.split(None, 3) for line in lines}
+    assert rows["mastodon"] == ["mastodon", "mastodon", "OK", "@smo"]
+    assert rows["vk"][1:] == ["vk", "OK", "SMO Demo"]
+    assert rows["telegram-bad"][1:3] == ["telegram", "FAILING"]
+    assert "Unauthorized" in rows["telegram-bad"][3]
+    assert "7000000000:AAwrong" not in result.stdout + result.stderr

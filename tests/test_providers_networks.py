@@ -15,6 +15,7 @@ from wagtail_smo.exceptions import (
     AuthenticationError,
     PermanentError,
     ProviderError,
+    TemporaryError,
     UnsupportedFeature,
 )
 from wagtail_smo.providers import get_provider
@@ -508,6 +509,18 @@ def test_vk_save_wall_photo_refusal_shows_vks_message(fake):
         provider.send(message(image=IMAGE), KEY)
     assert info.value.message == ("Group authorization failed: method is unavailable with "
                                   "group auth.")
+    assert server.posts == []
+
+
+@network("vk")
+def test_vk_save_wall_photo_without_a_photo_is_temporary_and_posts_nothing(fake):
+    # The missing field is an index ([0] of the saved photos): naming it in the message used to
+    # raise a TypeError from str.join instead of this error.
+    _alias, server, provider = fake
+    server.add_fault("saveWallPhoto", "status", status=200, body={"response": []})
+    with pytest.raises(TemporaryError) as info:
+        provider.send(message(image=IMAGE), KEY)
+    assert info.value.message == "The answer has no '0'."
     assert server.posts == []
 
 

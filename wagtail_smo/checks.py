@@ -16,8 +16,10 @@ they are. Ids:
 from __future__ import annotations
 
 import difflib
+from collections.abc import Sequence
 from typing import Any
 
+from django.apps import AppConfig
 from django.core import checks
 
 from .conf import CHECKED_ELSEWHERE, DEFAULTS, PROVIDER_OPTION_RULES, rule_for
@@ -75,7 +77,9 @@ def _section_errors(path: str, values: Any, defaults: dict) -> list[checks.Check
 
 
 @checks.register()
-def check_settings(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+def check_settings(
+    app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
+) -> list[checks.CheckMessage]:
     """Check every ``WAGTAIL_SMO`` key: type, range, unknown keys, and what values point at."""
     from django.conf import settings
 

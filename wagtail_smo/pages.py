@@ -30,6 +30,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.encoding import punycode
 from wagtail.models import Page, Site, get_page_models
+from wagtail.query import PageQuerySet
 
 __all__ = [
     "PAGE_DATE", "PAGE_DAY", "AddressError", "is_public", "is_section", "page_at_url", "section_of",
@@ -62,13 +63,7 @@ def site_for_host(hostname: str, port: int) -> Site | None:
     of this site. Hostnames compare case-insensitively and an IDN host matches in its Unicode or
     its punycode form, whichever the Site was saved with.
     """
-    forms = _host_forms(hostname)
-    if not forms:
-        return None
-    query = Q()
-    for form in forms:
-        query |= Q(hostname__iexact=form)
-    sites = list(Site.objects.filter(query).select_related("root_page"))
+    sites = list(sites_with_hostname(hostname))
     for matches in (
         lambda site: site.port == port,
         lambda site: site.is_default_site,
@@ -77,6 +72,17 @@ def site_for_host(hostname: str, port: int) -> Site | None:
         if found:
             return found[0]
     return sites[0] if len(sites) == 1 else None
+
+
+def sites_with_hostname(hostname: str) -> QuerySet[Site]:
+    """Every Site saved with ``hostname``, in any letter case, in its Unicode or punycode form."""
+    forms = _host_forms(hostname)
+    if not forms:
+        return Site.objects.none()
+    query = Q()
+    for form in forms:
+        query |= Q(hostname__iexact=form)
+    return Site.objects.filter(query).select_related("root_page").order_by("pk")
 
 
 def _host_forms(hostname: str) -> set[str]:
@@ -250,12 +256,22 @@ def _home_depth(page: Page, site: Site | None, ancestors: list[Page] | None) -> 
     return 2
 
 
+def sections(site: Site | None = None) -> PageQuerySet:
+    """Every section (a page with child pages below its site's home page), of ``site`` or all."""
+    roots = [site] if site is not None else Site.objects.select_related("root_page")
+    query = Q()
+    for root in roots:
+        home = root.root_page
+        query |= Q(path__startswith=home.path, depth__gt=home.depth)
+    return Page.objects.filter(query, numchild__gt=0) if query else Page.objects.none()
+
+
 # --- the pages the public may see -----------------------------------------------------------
 
 
 def visible_pages(
     site: Site | None = None, section: Page | None = None, *, listed: bool = False
-) -> QuerySet:
+) -> PageQuerySet:
     """Pages the public may see: live, no view restriction on them or an ancestor (base ``Page``).
 
     With ``section``, only its descendants (not the section itself); else with ``site``, its root

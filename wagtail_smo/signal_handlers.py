@@ -16,21 +16,28 @@ This module sits at the top: it imports the tasks and the parts whose signals it
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Model
 from django.db.models.signals import post_delete, post_save
 from taggit.managers import TaggableManager
 from wagtail.images import get_image_model
-from wagtail.models import Locale, PageViewRestriction, Site, get_page_models
+from wagtail.models import Locale, Page, PageViewRestriction, Revision, Site, get_page_models
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from .feeds import changes as feeds
 from .meta import cache as meta_cache
-from .models import SocialMediaSettings
+from .models import SocialMediaSettings, SocialPost
 from .posts import drafts, workflow
 from .posts.tasks import create_post_drafts, deliver_post
 from .queue import enqueue
 
 
-def create_drafts_on_publish(sender, instance, revision=None, **kwargs) -> None:
+def create_drafts_on_publish(
+    sender: type[Page], instance: Page, revision: Revision | None = None, **kwargs: Any
+) -> None:
     """``page_published`` receiver: enqueue the page's post draft task after the commit."""
     if not instance.live or getattr(instance, "alias_of_id", None):
         return  # a page only *scheduled* to go live, or an alias: nothing is shared yet
@@ -39,18 +46,20 @@ def create_drafts_on_publish(sender, instance, revision=None, **kwargs) -> None:
     enqueue(create_post_drafts, instance.pk, revision.pk if revision is not None else None)
 
 
-def enqueue_delivery(sender, post_id: int, run_after=None, **kwargs) -> None:
+def enqueue_delivery(
+    sender: type[SocialPost], post_id: int, run_after: datetime | None = None, **kwargs: Any
+) -> None:
     """``post_queued`` receiver: enqueue the post's delivery task after the commit."""
     enqueue(deliver_post, post_id, run_after=run_after)
 
 
-def _connect_both(receiver, sender, uid: str) -> None:
+def _connect_both(receiver: Callable[..., Any], sender: type[Model], uid: str) -> None:
     """Connect ``receiver`` to ``post_save`` and ``post_delete`` of ``sender``."""
     post_save.connect(receiver, sender=sender, dispatch_uid=f"{uid}-save")
     post_delete.connect(receiver, sender=sender, dispatch_uid=f"{uid}-delete")
 
 
-def page_tag_models() -> tuple[set[type], set[type]]:
+def page_tag_models() -> tuple[set[type[Model]], set[type[Model]]]:
     """(tag link models, tag models) of every page model's tag fields."""
     links, tags = set(), set()
     for model in get_page_models():

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.http import require_safe
 from wagtail.models import Site
 
 from ..meta import resolve_for_request
 from ..meta.serialize import meta_as_dict
+from ..meta.validators import ancestry_q, conditional, validators_for
 from ..pages import AddressError, page_at_url
+
+#: Shared caches (a CDN) may keep the answer but ask again each time: a 304 costs no resolving,
+#: and no purge is needed when a page changes (docs/deployment.md).
+REVALIDATE = {"public": True, "no_cache": True}
 
 
 def _error(status: int, message: str) -> JsonResponse:
@@ -18,11 +23,12 @@ def _error(status: int, message: str) -> JsonResponse:
 
 
 @require_safe
-def page_meta(request: HttpRequest) -> JsonResponse:
+def page_meta(request: HttpRequest) -> HttpResponse:
     """``GET ?url=https://host/path/`` or ``?path=/path/``: the social meta of a public page.
 
     ``path`` is looked up on the site serving this request. A page that does not exist, is not
-    live or sits under any view restriction (password, login, groups) gets the same 404.
+    live or sits under any view restriction (password, login, groups) gets the same 404. A
+    conditional GET is answered from the validators before the page is resolved.
     """
     url = request.GET.get("url", "").strip()
     path = request.GET.get("path", "").strip()
@@ -42,4 +48,9 @@ def page_meta(request: HttpRequest) -> JsonResponse:
         page = page_at_url(path, site) if site is not None else None
     if page is None:
         return _error(404, "No public page at this address.")
-    return JsonResponse(meta_as_dict(resolve_for_request(page, request)))
+    return conditional(
+        request,
+        validators_for(request, page.get_site(), ancestry_q(page)),
+        lambda: JsonResponse(meta_as_dict(resolve_for_request(page, request))),
+        cache_control=REVALIDATE,
+    )

@@ -11,14 +11,18 @@ from collections.abc import Callable, Iterable, Iterator
 from urllib.parse import urlsplit
 
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from wagtail.models import Page
 
+from ..meta.resolver import SocialMeta
 from ..meta.sources import MISSING, Source
 from ..meta.text import DESCRIPTION_TAG_MAX
 from . import limits
 from .context import AuditContext
 from .findings import Finding, Level
+from .images import check_alt_length, check_image_needs
+from .images import extension as _extension
 from .sources import describe_source, image_of_source
+from .wording import cut_by
 
 Check = Callable[..., Iterable[Finding]]
 
@@ -27,7 +31,7 @@ _LOCAL_SUFFIXES = (".localhost", ".local", ".internal", ".lan", ".home", ".test"
                    ".example")
 
 
-def check_image(page, meta, context: AuditContext) -> Iterator[Finding]:
+def check_image(page: Page, meta: SocialMeta, context: AuditContext) -> Iterator[Finding]:
     """No image, an unreadable image, an image that is too small or in a rejected format."""
     source = meta.sources.get("image", MISSING)
     if meta.image is None:
@@ -42,25 +46,6 @@ def check_image(page, meta, context: AuditContext) -> Iterator[Finding]:
             )
         return
     original = context.image(meta.image.image_id)
-    width = getattr(original, "width", None) or meta.image.width
-    height = getattr(original, "height", None) or meta.image.height
-    if width < limits.IMAGE_MIN_WIDTH or height < limits.IMAGE_MIN_HEIGHT:
-        yield Finding(
-            Level.WARNING, "image-too-small",
-            _("The image is %(w)s×%(h)s pixels: smaller than %(mw)s×%(mh)s, so networks show it "
-              "small or blurred.") % {"w": width, "h": height, "mw": limits.IMAGE_MIN_WIDTH,
-                                      "mh": limits.IMAGE_MIN_HEIGHT},
-            _("Choose an image of at least 1200×630 pixels."),
-        )
-    served = _extension(meta.image.url)
-    if served not in limits.CRAWLER_EXTENSIONS:
-        original_ext = _extension(getattr(getattr(original, "file", None), "name", "")) or served
-        yield Finding(
-            Level.ERROR, "image-format",
-            _("The card image is a %(fmt)s file: crawlers (LinkedIn, Facebook, X) reject it.")
-            % {"fmt": (original_ext or "unknown").upper()},
-            _("Upload a JPEG or PNG, or add |format-jpeg to WAGTAIL_SMO['IMAGE_FILTER']."),
-        )
     title = " ".join(str(getattr(original, "title", "")).split())
     if not meta.image.alt or (title and meta.image.alt == title):
         yield Finding(
@@ -70,7 +55,7 @@ def check_image(page, meta, context: AuditContext) -> Iterator[Finding]:
         )
 
 
-def check_title(page, meta, context: AuditContext) -> Iterator[Finding]:
+def check_title(page: Page, meta: SocialMeta, context: AuditContext) -> Iterator[Finding]:
     """Titles longer than the networks show, and titles shared with another live page."""
     length = len(meta.title)
     where = describe_source(page, meta.sources.get("title", MISSING))
@@ -81,7 +66,7 @@ def check_title(page, meta, context: AuditContext) -> Iterator[Finding]:
         yield Finding(
             Level.WARNING, "title-too-long",
             _("The title (%(where)s) is %(n)s characters: %(cut)s.")
-            % {"where": where, "n": length, "cut": _cut_by(cut, shown)},
+            % {"where": where, "n": length, "cut": cut_by(cut, shown)},
             _("Write a Social title of at most %(max)s characters in the Social tab.")
             % {"max": groups[0][0]},
         )
@@ -95,7 +80,7 @@ def check_title(page, meta, context: AuditContext) -> Iterator[Finding]:
         )
 
 
-def check_description(page, meta, context: AuditContext) -> Iterator[Finding]:
+def check_description(page: Page, meta: SocialMeta, context: AuditContext) -> Iterator[Finding]:
     """Description missing, or outside the 50–200 characters that cards show well."""
     if not meta.description:
         yield Finding(
@@ -126,7 +111,7 @@ def check_description(page, meta, context: AuditContext) -> Iterator[Finding]:
         )
 
 
-def check_routable(page, meta, context: AuditContext) -> Iterator[Finding]:
+def check_routable(page: Page, meta: SocialMeta, context: AuditContext) -> Iterator[Finding]:
     """A page without a public URL (outside every site's tree) cannot be shared at all."""
     if meta.url is None:
         yield Finding(
@@ -138,7 +123,7 @@ def check_routable(page, meta, context: AuditContext) -> Iterator[Finding]:
         )
 
 
-def check_site(page, meta, context: AuditContext) -> Iterator[Finding]:
+def check_site(page: Page, meta: SocialMeta, context: AuditContext) -> Iterator[Finding]:
     """The page's site must have a root URL that crawlers on the internet can reach."""
     site = context.site_for(page)
     if site is None:
@@ -154,34 +139,7 @@ def check_site(page, meta, context: AuditContext) -> Iterator[Finding]:
         )
 
 
-def _names(networks) -> str:
-    """Network labels as a phrase: "X", "Facebook and LinkedIn", "A, B and C"."""
-    labels = [str(network.label) for network in networks]
-    if len(labels) == 1:
-        return labels[0]
-    return _("%(names)s and %(last)s") % {"names": ", ".join(labels[:-1]), "last": labels[-1]}
-
-
-def _cut_by(cut, shown) -> str:
-    """ "X cuts it after 70, Facebook and LinkedIn after 60 (Telegram shows up to 100)": the
-    networks that cut a value, longest limit first, then those that show it whole."""
-    (first_limit, first), rest = cut[0], cut[1:]
-    verb = ngettext("%(names)s cuts it after %(max)s", "%(names)s cut it after %(max)s",
-                    len(first))
-    parts = [verb % {"names": _names(first), "max": first_limit}]
-    parts += [_("%(names)s after %(max)s") % {"names": _names(networks), "max": limit}
-              for limit, networks in rest]
-    text = ", ".join(parts)
-    if shown:
-        shows = ", ".join(
-            ngettext("%(names)s shows up to %(max)s", "%(names)s show up to %(max)s",
-                     len(networks)) % {"names": _names(networks), "max": limit}
-            for limit, networks in shown)
-        text += f" ({shows})"
-    return text
-
-
-def _left_out_finding(page, source: Source, context: AuditContext) -> Finding:
+def _left_out_finding(page: Page, source: Source, context: AuditContext) -> Finding:
     """Say why the image named by ``source`` cannot be used: a missing file or its format."""
     found_in = Source(source.kind, source.field, page_id=source.page_id)  # where, not the fault
     image = image_of_source(page, found_in, context)
@@ -214,17 +172,13 @@ def is_public_host(host: str) -> bool:
     return address.is_global
 
 
-def _extension(url: str) -> str:
-    path = urlsplit(url or "").path
-    name = path.rsplit("/", 1)[-1]
-    return name.rsplit(".", 1)[-1].lower() if "." in name else ""
-
-
 #: Every check, in the order their findings are shown.
 CHECKS: tuple[Check, ...] = (
     check_routable,
     check_site,
     check_image,
+    check_image_needs,
+    check_alt_length,
     check_title,
     check_description,
 )

@@ -7,6 +7,7 @@ from collections import OrderedDict
 from django.db.models import F, QuerySet, Value
 from django.db.models.functions import Coalesce, NullIf
 from wagtail.images import get_image_model
+from wagtail.images.models import AbstractImage
 from wagtail.models import Page, Site, get_page_models
 
 from ..pages import visible_pages
@@ -19,10 +20,11 @@ class AuditContext:
     """Look-ups shared by the checks of one audit run (one editor request or one command)."""
 
     def __init__(self) -> None:
-        self._images: OrderedDict[int, object] = OrderedDict()
+        self._images: OrderedDict[int, AbstractImage | None] = OrderedDict()
         self._titled: dict[int | None, QuerySet] = {}
+        self._channel_networks: dict[int, tuple[str, ...]] = {}
 
-    def image(self, image_id: int | None):
+    def image(self, image_id: int | None) -> AbstractImage | None:
         """The original Wagtail image ``image_id`` (cached), or None."""
         if image_id is None:
             return None
@@ -35,9 +37,26 @@ class AuditContext:
             self._images.popitem(last=False)
         return image
 
-    def site_for(self, page) -> Site | None:
+    def site_for(self, page: Page) -> Site | None:
         """The Wagtail site whose tree holds ``page`` (Wagtail caches the site roots)."""
         return page.get_site() if page.path else None
+
+    def channel_networks(self, site: Site | None) -> tuple[str, ...]:
+        """Network keys of ``site``'s enabled channels (one query per site and audit run)."""
+        if site is None:
+            return ()
+        if site.pk not in self._channel_networks:
+            from ..exceptions import ImproperlyConfiguredChannel
+            from ..models import SocialChannel
+
+            keys = []
+            for channel in SocialChannel.objects.enabled_for_site(site):
+                try:
+                    keys.append(channel.network)
+                except ImproperlyConfiguredChannel:
+                    continue  # a channel whose backend is broken: the system check says so
+            self._channel_networks[site.pk] = tuple(keys)
+        return self._channel_networks[site.pk]
 
     def pages_sharing_title(
         self, page: Page, title: str, limit: int = 3
@@ -79,7 +98,7 @@ def _resolved_title():
     return Coalesce(*parts, F("title")) if parts else F("title")
 
 
-def _path_from_page(model) -> str:
+def _path_from_page(model: type[Page]) -> str:
     """The lookup from Page down to ``model`` through multi-table inheritance, e.g. "blogpage"."""
     names = []
     while model is not Page and model._meta.concrete_model is not Page:

@@ -6,7 +6,11 @@ import csv
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol, TextIO
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    # Anything with write(str): a file, or the command's OutputWrapper (not a TextIO).
+    from _typeshed import SupportsWrite
 
 COLUMNS = ("level", "code", "page_id", "page_title", "url", "message", "fix", "edit_url")
 
@@ -32,7 +36,7 @@ class Row:
 class TableWriter:
     """Plain text for a terminal: one block per finding, written as soon as it is found."""
 
-    def __init__(self, out: TextIO) -> None:
+    def __init__(self, out: SupportsWrite[str]) -> None:
         self.out = out
 
     def start(self) -> None:
@@ -52,7 +56,7 @@ class TableWriter:
 class CsvWriter:
     """CSV with a header row; the summary goes to stderr so the file stays clean."""
 
-    def __init__(self, out: TextIO) -> None:
+    def __init__(self, out: SupportsWrite[str]) -> None:
         self.writer = csv.DictWriter(out, fieldnames=COLUMNS)
 
     def start(self) -> None:
@@ -70,7 +74,7 @@ class CsvWriter:
 class JsonWriter:
     """A JSON array of findings, written element by element (never held in memory)."""
 
-    def __init__(self, out: TextIO) -> None:
+    def __init__(self, out: SupportsWrite[str]) -> None:
         self.out = out
         self.first = True
 
@@ -98,6 +102,6 @@ class ReportWriter(Protocol):
     def finish(self, summary: str) -> None: ...
 
 
-WRITERS: dict[str, Callable[[TextIO], ReportWriter]] = {
+WRITERS: dict[str, Callable[[SupportsWrite[str]], ReportWriter]] = {
     "table": TableWriter, "csv": CsvWriter, "json": JsonWriter,
 }

@@ -28,13 +28,15 @@ from django.utils.translation import gettext_lazy as _
 
 from ..conf import smo_settings
 from ..exceptions import ImproperlyConfiguredChannel
+from .share import ShareLink
 from .text import COUNTERS, CountingRule, count, limit_of, parse
 
 __all__ = [
-    "FALLBACK_TEMPLATE", "FOREVER", "CardStyle", "CountingRule", "Features", "FieldLimits",
-    "ImageNeeds", "Network", "UnknownNetwork", "all_networks", "channel_config", "count_length",
-    "counting_rule", "default_template", "get_network", "missing", "network_for_channel",
-    "network_limit",
+    "FALLBACK_TEMPLATE", "FOREVER", "IMAGE_FORMATS", "CardStyle", "CountingRule", "Features",
+    "FieldLimits", "ImageNeeds", "Network", "ShareLink", "UnknownNetwork", "all_networks",
+    "aspect_ratio", "channel_aliases", "channel_config", "channel_network", "configured_backends",
+    "count_length", "counting_rule", "default_template", "get_network", "missing",
+    "network_for_channel", "network_limit", "share_choices",
 ]
 
 #: Providers shipped with the package, in the order previews and choosers list their networks.
@@ -103,6 +105,34 @@ class ImageNeeds:
     #: Accepted file formats ("jpeg", "png", "gif", "webp").
     formats: tuple[str, ...] = ("jpeg", "png")
 
+    @property
+    def card_size(self) -> tuple[int, int] | None:
+        """The (width, height) declared for the link card's image (use "card"), or None.
+
+        The audit measures a page's social image against it: the card is what a shared link
+        shows, whereas sizes for other uses (a Telegram photo, a Threads post) are recommendations
+        for images posted on their own.
+        """
+        return next(((w, h) for use, w, h in self.sizes if use == "card"), None)
+
+    @property
+    def aspect_ratio(self) -> float | None:
+        """``aspect`` as width / height ("1.91:1" -> 1.91), or None when none is declared."""
+        return aspect_ratio(self.aspect) if self.aspect else None
+
+
+#: Image formats a network may accept (``ImageNeeds.formats``).
+IMAGE_FORMATS = ("jpeg", "png", "gif", "webp")
+
+
+def aspect_ratio(aspect: str) -> float:
+    """Width / height of an aspect written "W:H" ("1.91:1" -> 1.91); ValueError when invalid."""
+    width, sep, height = aspect.partition(":")
+    ratio = float(width) / float(height) if sep else math.nan
+    if not ratio > 0 or math.isinf(ratio):
+        raise ValueError(f"not an aspect ratio: {aspect!r}")
+    return ratio
+
 
 #: ``Features.dedup_window`` of a network that keeps a client-chosen key for good.
 FOREVER = math.inf
@@ -140,6 +170,9 @@ class Network:
     features: Features = field(default_factory=Features)
     #: True for networks only shared to or previewed (no provider posts to them).
     share_only: bool = False
+    #: The share button's link (``ShareLink("https://…?url={url}&text={title}")``); None: no
+    #: share button.
+    share: ShareLink | None = None
 
     def __str__(self) -> str:
         return self.key
@@ -173,6 +206,9 @@ def missing(network: Any) -> list[str]:
         else:
             problems.extend(f"a valid template ({problem})"
                             for problem in parse(network.template)[1])
+    problems.extend(_image_problems(network.images))
+    if network.share is not None:
+        problems.extend(network.share.problems())
     card = network.card
     if card is not None:
         if not card.title_max or card.title_max <= 0:
@@ -184,16 +220,41 @@ def missing(network: Any) -> list[str]:
     return problems
 
 
+def _image_problems(images: ImageNeeds | None) -> list[str]:
+    """What an image declaration gets wrong, in words (the audit reads every field of it)."""
+    if images is None:
+        return []
+    problems = []
+    if images.aspect is not None:
+        try:
+            aspect_ratio(images.aspect)
+        except (ValueError, ZeroDivisionError):
+            problems.append(f"an image aspect written as 'W:H', not {images.aspect!r}")
+    unknown = [fmt for fmt in images.formats if fmt not in IMAGE_FORMATS]
+    if unknown or not images.formats:
+        problems.append(f"image formats among {', '.join(IMAGE_FORMATS)}")
+    if any(w <= 0 or h <= 0 for _use, w, h in images.sizes):
+        problems.append("positive image sizes")
+    if images.max_bytes is not None and images.max_bytes <= 0:
+        problems.append("a positive image max_bytes")
+    return problems
+
+
 # --- share- and preview-only networks (no provider) ---------------------------------------------
 
 CORE_NETWORKS: tuple[Network, ...] = (
     Network("slack", _("Slack / Discord"), share_only=True,
             card=CardStyle(100, 200, None, "site_name"), limits=FieldLimits(description=200)),
-    Network("whatsapp", "WhatsApp", share_only=True),
-    Network("reddit", "Reddit", share_only=True),
+    Network("whatsapp", "WhatsApp", share_only=True,
+            share=ShareLink("https://wa.me/?text={text}")),  # the URL goes inside the text
+    Network("reddit", "Reddit", share_only=True,
+            share=ShareLink("https://www.reddit.com/submit?url={url}&title={title}")),
     Network("pinterest", "Pinterest", share_only=True, images=ImageNeeds(
-        sizes=(("pin", 1000, 1500),), aspect="2:3", required=True)),
-    Network("email", _("E-mail"), share_only=True),
+        sizes=(("pin", 1000, 1500),), aspect="2:3", required=True),
+        share=ShareLink("https://www.pinterest.com/pin/create/button/"
+                        "?url={url}&media={image}&description={summary}")),
+    Network("email", _("E-mail"), share_only=True,
+            share=ShareLink("mailto:?subject={title}&body={description}\n\n{url}")),
 )
 
 
@@ -207,7 +268,9 @@ def declaration_of(path: str) -> Any:
     return getattr(import_string(path), "declares", None)
 
 
-def _configured_backends() -> tuple[str, ...]:
+def configured_backends() -> tuple[str, ...]:
+    """The ``BACKEND`` paths of every configured channel: what the registry is built from (with
+    the built-in providers), so also a cache key for what is derived from the registry."""
     providers = smo_settings.PROVIDERS
     if not isinstance(providers, dict):
         return ()
@@ -238,7 +301,19 @@ def _registry(backends: tuple[str, ...]) -> dict[str, Network]:
 
 def all_networks() -> list[Network]:
     """Every declared network: built-in providers', core's, then the site's own providers'."""
-    return list(_registry(_configured_backends()).values())
+    return list(_registry(configured_backends()).values())
+
+
+#: Share buttons that act on the page itself rather than share to a network, as (key, label): they
+#: follow the networks' buttons in every list (``share/networks.py`` gives them their behaviour).
+PAGE_ACTIONS: tuple[tuple[str, Any], ...] = (("copy", _("Copy link")), ("native", _("Share…")))
+
+
+def share_choices() -> list[tuple[str, str]]:
+    """``(key, label)`` of every share button: each network that declares a share link, in
+    registry order (a site's own networks included), then the page actions."""
+    networks = [(network.key, str(network.label)) for network in all_networks() if network.share]
+    return networks + [(key, str(label)) for key, label in PAGE_ACTIONS]
 
 
 def get_network(key: str | Network) -> Network:
@@ -246,7 +321,7 @@ def get_network(key: str | Network) -> Network:
     if isinstance(key, Network):
         return key
     try:
-        return _registry(_configured_backends())[key]
+        return _registry(configured_backends())[key]
     except KeyError:
         known = ", ".join(n.key for n in all_networks() if not n.share_only)
         raise UnknownNetwork(f"Unknown network {key!r}; networks with a provider: {known}.") \
@@ -261,6 +336,19 @@ def channel_config(alias: str) -> dict:
         raise ImproperlyConfiguredChannel(
             f"Unknown channel {alias!r}: add it to WAGTAIL_SMO['PROVIDERS']."
         ) from None
+
+
+def channel_aliases() -> list[str]:
+    """Every configured channel alias, in settings order."""
+    return list(smo_settings.PROVIDERS)
+
+
+def channel_network(alias: str) -> str:
+    """The key of the network a channel posts to ("mastodon", "x", ...), without credentials.
+
+    Console, in-memory and webhook channels may imitate a network with ``OPTIONS["NETWORK"]``.
+    """
+    return network_key_of(channel_config(alias))
 
 
 def network_key_of(config: dict) -> str:

@@ -1,6 +1,28 @@
 """Text helpers every part shares: the one URL extractor, counting by a network's rule, hashtags
 and message templates (``{title} {link}`` placeholders, validated with positions).
 
+URLs — ``find_urls`` finds every ``http://`` or ``https://`` URL whose host is a domain name with
+a top-level domain (internationalised names such as ``пример.рф`` and punycode such as
+``xn--e1afmkfd.xn--p1ai`` included), an IPv4 address, a bracketed IPv6 address or ``localhost``,
+with a port, path, query and fragment; trailing sentence punctuation (``.,;:!?'"``, an ellipsis,
+closing quotes ``”’»``, and a closing bracket that opens nowhere in the URL) is left out. Each
+found URL says which kind of host it has, because the networks disagree, and the project follows
+each:
+
+- Bluesky links nothing itself: the client sends link facets, and its own app (``detectFacets`` in
+  ``@atproto/api``) makes one of every ``http(s)://`` URL, whatever the host. Bluesky's facets
+  (``providers/bluesky.py``) therefore cover every URL found, localhost and IP hosts included.
+- X (twitter-text v3) and Mastodon (its ``Extractor`` extends twitter-text's; the validator counts
+  only what that extractor links) link only hosts with a top-level domain — IDN and punycode
+  included, but not IP addresses nor ``localhost``. So with ``short_urls`` only URLs on a domain
+  count 23 (``SHORTENED_HOSTS``); one on ``localhost`` or ``127.0.0.1`` counts in full, as the
+  network counts it (tests compare with twitter-text itself). twitter-text also ends a URL's
+  path at a character outside ASCII, Latin and Cyrillic letters (``/日本``), and its query at the
+  first non-ASCII character (``?q=да``: ``да`` is text on X), which counting under the ``"x"``
+  counter follows; Mastodon's fork takes any character in either. Not
+  followed: X also links bare domains without a scheme (``example.com``), checked against its list
+  of top-level domains; the project counts only URLs with a scheme, as the templates write them.
+
 Counting — the networks disagree on what a "character" is (a ``CountingRule`` names which):
 
 - ``"x"`` (twitter-text v3): text is NFC-normalised; code points in a few Latin/punctuation ranges
@@ -10,7 +32,8 @@ Counting — the networks disagree on what a "character" is (a ``CountingRule`` 
 - ``"utf16"``: UTF-16 code units (Telegram, as its entity offsets).
 - ``"codepoints"``: code points.
 
-With ``short_urls`` every URL counts as 23 (t.co, Mastodon's ``characters_reserved_per_url``).
+With ``short_urls`` every URL on a domain counts as 23 (t.co, Mastodon's
+``characters_reserved_per_url``).
 
 Templates — the syntax is deliberately tiny: ``{name}`` inserts a value, ``{{`` and ``}}`` write
 literal braces. Anything else (an unknown name, an unclosed brace, a format spec) is an error
@@ -20,6 +43,7 @@ wrong.
 
 from __future__ import annotations
 
+import ipaddress
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -30,19 +54,90 @@ from django.utils.translation import gettext_lazy as _
 
 # --- URLs -------------------------------------------------------------------------------------
 
-#: A URL as the networks detect it in a post: scheme, a host name with a top-level domain
-#: ("localhost" is not linked, so it counts in full), then anything up to white space, minus
-#: trailing punctuation that usually ends a sentence rather than the URL.
-URL_RE = regex.compile(
-    r"https?://(?:[\p{L}\p{N}-]+\.)+\p{L}{2,}(?::\d+)?"
-    r"(?:[/?#][^\s<>\"]*?)?(?=[.,;:!?)\]'\"]*(?:\s|$))",
+#: A URL candidate: the scheme (not right after a letter or digit), the authority up to the first
+#: "/", "?", "#" or white space, then the rest up to white space. ``_url_at`` validates the host and
+#: trims trailing punctuation.
+_URL_CANDIDATE = regex.compile(
+    r"(?<![\p{L}\p{N}_])https?://(?P<authority>[^\s/?#<>\"]+)(?P<rest>[/?#][^\s<>\"]*)?",
     regex.IGNORECASE,
 )
+#: A domain name with a top-level domain: labels of letters, marks and digits (hyphens inside),
+#: then a TLD of letters (``com``, ``рф``) or punycode (``xn--p1ai``).
+_DOMAIN = regex.compile(
+    r"(?:[\p{L}\p{N}](?:[\p{L}\p{M}\p{N}-]*[\p{L}\p{M}\p{N}])?\.)+"
+    r"(?:\p{L}[\p{L}\p{M}]+|xn--[a-z0-9-]*[a-z0-9])",
+    regex.IGNORECASE,
+)
+_PORT = regex.compile(r"(?P<host>.+?)(?::(?P<port>\d{1,5}))?")
+#: Characters that end a sentence rather than a URL when they come last.
+_TRAILING = ".,;:!?'\"…”’»"
+_CLOSING = {")": "(", "]": "["}
+#: Host kinds that X and Mastodon (twitter-text) link and so count as 23 with ``short_urls``.
+SHORTENED_HOSTS = frozenset({"domain"})
 
 
-def find_urls(text: str) -> Iterator[regex.Match]:
-    """Every URL in ``text`` as a match (``.group(0)``, ``.start()``, ``.end()``), in order."""
-    return URL_RE.finditer(text)
+@dataclass(frozen=True)
+class FoundUrl:
+    """A URL in a text: ``text[start:end] == url``; ``kind`` of host: "domain", "ipv4", "ipv6"
+    or "localhost"."""
+
+    url: str
+    start: int
+    end: int
+    host: str
+    kind: str
+
+
+def find_urls(text: str) -> Iterator[FoundUrl]:
+    """Every URL in ``text``, in order (see the module docstring for what counts as one)."""
+    for match in _URL_CANDIDATE.finditer(text):
+        found = _url_at(text, match)
+        if found is not None:
+            yield found
+
+
+def _url_at(text: str, match: regex.Match) -> FoundUrl | None:
+    start, end = match.start(), match.end()
+    while end > start:  # trailing punctuation and unbalanced closing brackets end a sentence
+        last = text[end - 1]
+        url = text[start:end]
+        if last in _TRAILING or (last in _CLOSING and url.count(_CLOSING[last]) < url.count(last)):
+            end -= 1
+        else:
+            break
+    authority_end = min(match.end("authority"), end)
+    authority = text[match.start("authority"):authority_end]
+    classified = _host_kind(authority)
+    if classified is None:
+        return None
+    host, kind = classified
+    return FoundUrl(text[start:end], start, end, host, kind)
+
+
+def _host_kind(authority: str) -> tuple[str, str] | None:
+    """(host, kind) of a URL's authority ("example.com:8080", "[::1]"), or None if no host."""
+    if authority.startswith("["):
+        inner, bracket, port = authority[1:].partition("]")
+        if not bracket or (port and not regex.fullmatch(r":\d{1,5}", port)):
+            return None
+        try:
+            ipaddress.IPv6Address(inner)
+        except ValueError:
+            return None
+        return inner, "ipv6"
+    parts = _PORT.fullmatch(authority)
+    host = parts["host"] if parts else ""
+    if regex.fullmatch(r"[\d.]+", host):
+        try:
+            ipaddress.IPv4Address(host)
+        except ValueError:
+            return None
+        return host, "ipv4"
+    if host.lower() == "localhost":
+        return host, "localhost"
+    if _DOMAIN.fullmatch(host):
+        return host, "domain"
+    return None
 
 
 # --- counting ---------------------------------------------------------------------------------
@@ -74,8 +169,35 @@ def count(text: str, rule: CountingRule) -> int:
         text = unicodedata.normalize("NFC", text)
     urls = 0
     if rule.short_urls:
-        text, urls = URL_RE.subn("", text)
+        shortened = [url for url in find_urls(text) if url.kind in SHORTENED_HOSTS]
+        for url in reversed(shortened):
+            end = url.start + _twitter_text_length(url) if rule.counter == "x" else url.end
+            text = text[:url.start] + text[end:]
+        urls = len(shortened)
     return _count(text, rule.counter) + urls * SHORT_URL_LENGTH
+
+
+# What of a URL X links (twitter-text v3): after the host, a path of Latin (accented included),
+# Cyrillic and ASCII characters whose last one is not punctuation (balanced parentheses allowed),
+# then a query of ASCII characters only; a "#" right after the host ends the link. Mastodon's fork
+# takes any character in a path or query, so only X stops early.
+_X_LATIN = "\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff\u0100-\u024f\u0253\u0254\u0256\u0257" \
+    "\u0259\u025b\u0263\u0268\u026f\u0272\u0289\u028b\u02bb\u0300-\u036f\u1e00-\u1eff"
+_X_PATH_CHAR = rf"[a-z0-9\u0400-\u04ff!*';:=+,.$/%#\[\]\-\u2013_~|&@{_X_LATIN}]"
+_X_PARENS = rf"\((?:{_X_PATH_CHAR}+|{_X_PATH_CHAR}*\({_X_PATH_CHAR}+\){_X_PATH_CHAR}*)\)"
+_X_PATH_END = rf"(?:[+\-a-z0-9\u0400-\u04ff=_#/{_X_LATIN}]|{_X_PARENS})"
+_SCHEME_AND_AUTHORITY = regex.compile(r"https?://[^/?#]*", regex.IGNORECASE)
+_X_LINKED = regex.compile(
+    rf"(?:/(?:{_X_PATH_CHAR}*(?:{_X_PARENS}{_X_PATH_CHAR}*)*{_X_PATH_END}|@{_X_PATH_CHAR}+/)*)?"
+    r"(?:\?[a-z0-9!?*'@();:&=+$/%#\[\]\-_.,~|]*[a-z0-9\-_&=#/])?",
+    regex.IGNORECASE,
+)
+
+
+def _twitter_text_length(url: FoundUrl) -> int:
+    """How much of ``url`` X links (twitter-text): the host, then what its path and query take."""
+    authority_end = _SCHEME_AND_AUTHORITY.match(url.url).end()
+    return _X_LINKED.match(url.url, authority_end).end()
 
 
 def limit_of(rule: CountingRule, *, max_characters: int | None = None,
@@ -177,8 +299,10 @@ def _problem(template: str, offset: int, message: str) -> TemplateProblem:
     return TemplateProblem(offset, line, column, message)
 
 
-def parse(template: str) -> tuple[list[tuple[str, str]], list[TemplateProblem]]:
-    """Split ``template`` into ("text", s) / ("field", name) parts and list every problem."""
+def parse(template: str, names: Mapping[str, str] = PLACEHOLDERS
+          ) -> tuple[list[tuple[str, str]], list[TemplateProblem]]:
+    """Split ``template`` into ("text", s) / ("field", name) parts and list every problem;
+    ``names`` are the placeholders it may use (default: a message template's)."""
     parts: list[tuple[str, str]] = []
     problems: list[TemplateProblem] = []
     text: list[str] = []
@@ -199,8 +323,8 @@ def parse(template: str) -> tuple[list[tuple[str, str]], list[TemplateProblem]]:
                 i += 1
                 continue
             name = template[i + 1 : end]
-            if name not in PLACEHOLDERS:
-                known = ", ".join(f"{{{key}}}" for key in PLACEHOLDERS)
+            if name not in names:
+                known = ", ".join(f"{{{key}}}" for key in names)
                 problems.append(
                     _problem(template, i, f"unknown placeholder {{{name}}} (known: {known})")
                 )

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+from wagtail.models import Page, Site
 
 from ..audit import describe_source
 from ..meta import SocialMeta
@@ -51,7 +52,7 @@ def cut(text: str, limit: int | None) -> tuple[str, bool]:
     return Truncator(text).chars(limit, truncate="…"), True
 
 
-def display_image_src(meta: SocialMeta, site) -> str:
+def display_image_src(meta: SocialMeta, site: Site | None) -> str:
     """The image URL for the editor's browser: site-relative when it is on the page's site.
 
     Crawlers get the absolute URL; the editor may be on another host name (e.g. a staging admin),
@@ -65,7 +66,7 @@ def display_image_src(meta: SocialMeta, site) -> str:
     return meta.image.url
 
 
-def build_cards(page, meta: SocialMeta, site) -> list[Card]:
+def build_cards(page: Page, meta: SocialMeta, site: Site | None) -> list[Card]:
     """The card of every network that declares one (the registry), for ``meta``."""
     domain = urlsplit(meta.url or (site.root_url if site else "")).hostname or ""
     domain = domain.removeprefix("www.")

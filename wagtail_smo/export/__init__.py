@@ -6,15 +6,15 @@ go through the same builder as the live feeds, so a static file equals the serve
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from datetime import datetime
 from typing import TextIO
 
 from django.db.models import QuerySet
-from wagtail.models import Page, Site
+from wagtail.models import Locale, Page, Site
 
-from ..feeds.items import iter_items
+from ..feeds.items import FeedItem, iter_items
 from ..feeds.pages import item_pages
 from ..feeds.render import build_feed
 from ..pages import PAGE_DATE
@@ -37,7 +37,7 @@ def select_pages(
     models: Iterable[type[Page]] | None = None,
     since: datetime | None = None,
     until: datetime | None = None,
-    locale=None,
+    locale: Locale | None = None,
 ) -> QuerySet:
     """Visible pages of a site or section, newest first, narrowed by type, dates and locale.
 
@@ -62,7 +62,7 @@ def export(
     *,
     limit: int | None = None,
     options: ExportOptions | None = None,
-    progress=None,
+    progress: Callable[[int], object] | None = None,
 ) -> int | None:
     """Write ``pages`` to ``out`` in format ``fmt``; returns the number of rows (None for feeds).
 
@@ -72,7 +72,10 @@ def export(
     return _export(out, fmt, site, section, pages, limit, options, progress)
 
 
-def _export(out, fmt, site, section, pages, limit, options, progress) -> int | None:
+def _export(
+    out: TextIO, fmt: str, site: Site, section: Page | None, pages: QuerySet, limit: int | None,
+    options: ExportOptions | None, progress: Callable[[int], object] | None,
+) -> int | None:
     options = options or ExportOptions()
     if fmt in FEED_FORMATS:
         kind = FEED_FORMATS[fmt]
@@ -92,7 +95,7 @@ def _export(out, fmt, site, section, pages, limit, options, progress) -> int | N
     return WRITERS[fmt](items, out, options)
 
 
-def _counting(items, progress):
+def _counting(items: Iterable[FeedItem], progress: Callable[[int], object]) -> Iterator[FeedItem]:
     for item in items:
         yield item
         progress(1)

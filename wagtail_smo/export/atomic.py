@@ -11,7 +11,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TextIO
+from typing import TextIO, cast
 
 
 class OutputError(OSError):
@@ -46,7 +46,9 @@ def atomic_output(path: str | os.PathLike, *, newline: str | None = "") -> Itera
         raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from exc
     try:
         with handle:
-            yield handle.file  # the real text stream (XML writers check for TextIOBase)
+            # The real text stream (XML writers check for TextIOBase): in mode "w" an
+            # io.TextIOWrapper, which typeshed's wrapper types only as IO[str].
+            yield cast(TextIO, handle.file)
             handle.flush()
             os.fsync(handle.fileno())
         # NamedTemporaryFile creates 0600 files: give the result the usual umask-based mode.

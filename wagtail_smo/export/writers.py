@@ -62,7 +62,7 @@ class ExportOptions:
     warn: Callable[[str], None] = lambda message: None
 
 
-def spreadsheet_safe(value) -> str:
+def spreadsheet_safe(value: object) -> str:
     """A cell value a spreadsheet shows as text: a leading ``'`` defuses formulas."""
     text = "" if value is None else str(value)
     return "'" + text if text.startswith(_FORMULA_START) else text

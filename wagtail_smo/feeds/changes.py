@@ -13,11 +13,12 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime
 from functools import partial
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction, Site
 
 from ..conf import smo_settings
 from ..queue import enqueue
@@ -57,26 +58,28 @@ def affected_feed_urls(page: Page) -> list[str]:
     return urls
 
 
-def on_page_published(sender, instance: Page, **kwargs) -> None:
+def on_page_published(sender: type[Page], instance: Page, **kwargs: Any) -> None:
     """``page_published`` receiver: purge and ping once the transaction commits."""
     if not instance.live:  # only scheduled, not published yet
         return
     _feeds_changed(instance)
 
 
-def on_page_unpublished(sender, instance: Page, **kwargs) -> None:
+def on_page_unpublished(sender: type[Page], instance: Page, **kwargs: Any) -> None:
     """``page_unpublished`` receiver: the page leaves the feeds; purge cached copies."""
     _feeds_changed(instance)
 
 
-def on_view_restriction_changed(sender, instance, **kwargs) -> None:
+def on_view_restriction_changed(
+    sender: type[PageViewRestriction], instance: PageViewRestriction, **kwargs: Any
+) -> None:
     """A view restriction added or removed changes what the feeds may list."""
     mark_feeds_changed()
     if getattr(instance, "page_id", None):
         _feeds_changed(instance.page)
 
 
-def on_site_changed(sender, **kwargs) -> None:
+def on_site_changed(sender: type[Site], **kwargs: Any) -> None:
     """A Site saved: moving or renaming a site changes every feed URL and title."""
     mark_feeds_changed()
 

@@ -31,6 +31,9 @@ class StreamingFeedMixin(feedgenerator.SyndicationFeed):
     Rss201rev2Feed)``.
     """
 
+    #: The feed's media type: Django's feed class after this mixin sets it, or ``JsonFeed``.
+    content_type: str
+
     def __init__(
         self,
         *args: Any,
@@ -53,7 +56,9 @@ class StreamingFeedMixin(feedgenerator.SyndicationFeed):
         for entry in self.entries:
             self.items: list[dict] = []
             self.add_item(**item_arguments(entry))
-            super().write_items(handler)
+            # The Rss201rev2Feed or Atom1Feed this mixin is placed before has write_items;
+            # django-stubs' SyndicationFeed, all mypy sees here, does not.
+            super().write_items(handler)  # type: ignore[misc]
         self.items = []
 
 
@@ -96,7 +101,8 @@ def _add_media(handler: SimplerXMLGenerator, item: dict) -> None:
     }
     if item["image_length"]:
         attrs["fileSize"] = str(item["image_length"])
-    handler.startElement("media:content", attrs)
+    # Django itself passes dicts here; django-stubs types attrs as xml.sax's AttributesImpl.
+    handler.startElement("media:content", attrs)  # type: ignore[arg-type]
     if image.alt:
         handler.addQuickElement("media:description", xml_safe(image.alt), {"type": "plain"})
     handler.endElement("media:content")

@@ -18,6 +18,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import ForeignKey, QuerySet, prefetch_related_objects
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from modelcluster.queryset import FakeQuerySet
 from wagtail.images import get_image_model
@@ -150,7 +151,7 @@ def load_specific(
     Image foreign keys come in the same query and tags in one more query per model; with a
     ``context``, the translations of the chunk too (Wagtail i18n). Missing pages are left out.
     """
-    by_model: dict[type, list[int]] = {}
+    by_model: dict[type[Page], list[int]] = {}
     for pk, content_type_id in keys:
         model = ContentType.objects.get_for_id(content_type_id).model_class() or Page
         by_model.setdefault(model, []).append(pk)
@@ -199,7 +200,7 @@ def prefetch_tags(pages: list[Page], name: str | None) -> None:
         cache[name] = FakeQuerySet(tag_model, by_page[page.pk])
 
 
-def _tag_link(model, name: str):
+def _tag_link(model: type[Page], name: str) -> ForeignKey | None:
     """The foreign key from the tags' through model to ``model``, or None."""
     try:
         link = model._meta.get_field(name).through._meta.get_field("content_object")
@@ -208,7 +209,7 @@ def _tag_link(model, name: str):
     return link if isinstance(link, ForeignKey) else None
 
 
-def _image_fks(model) -> list[str]:
+def _image_fks(model: type[Page]) -> list[str]:
     image_model = get_image_model()
     names = ["social_image", *getattr(model, "smo_image_fields", [])]
     result = []
@@ -244,8 +245,10 @@ def _image_lengths(metas: list[SocialMeta]) -> dict[str, int]:
     return lengths
 
 
-def file_size(file) -> int | None:
+def file_size(file: FieldFile) -> int | None:
     """Size in bytes of a stored file, cached by name; None when the file is missing."""
+    if not file.name:  # a field without a file: nothing to measure
+        return None
     key = f"wagtail-smo:file-size:{file.name}"
     size = cache.get(key)
     if size is None:

@@ -13,14 +13,13 @@ from datetime import datetime
 from django.db.models import Max, QuerySet
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
-from django.utils.feedgenerator import SyndicationFeed
 from wagtail.models import Page, Site
 
 from ..conf import smo_settings
 from ..meta import request_context, resolve_for_request
 from ..meta.requests import caches_for
 from ..pages import section_of
-from .generators import FEED_CLASSES, language_tag
+from .generators import FEED_CLASSES, StreamingFeedMixin, language_tag
 from .items import aware, iter_items, xml_safe
 from .pages import item_pages, section_path
 
@@ -73,7 +72,7 @@ def build_feed(
     request: HttpRequest | None = None,
     limit: int | None = None,
     utm: bool | None = None,
-) -> SyndicationFeed:
+) -> StreamingFeedMixin:
     """A streaming feed object (``write(outfile, "utf-8")``) of a site or one of its sections.
 
     ``pages`` (a queryset of base pages) replaces the default items, for export filters; ``limit``

@@ -1,16 +1,13 @@
-"""Feed views: the site's feeds and each section's, with ETag, Last-Modified and Cache-Control."""
+"""Feed views: the site's feeds and each section's, answering conditional GETs before rendering."""
 
 from __future__ import annotations
 
-import hashlib
-from io import StringIO
-
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
-from django.utils.cache import get_conditional_response, patch_cache_control
-from django.utils.http import http_date
 from wagtail.models import Site
 
 from ..conf import smo_settings
+from ..meta.validators import ancestry_q, conditional, validators_for
 from .changes import feeds_changed_at
 from .pages import UnknownSection, find_section
 from .render import FEED_FILES, build_feed
@@ -30,20 +27,19 @@ def feed(request: HttpRequest, filename: str, section: str = "") -> HttpResponse
             section_page = find_section(site, section)
         except UnknownSection as exc:
             raise Http404(str(exc)) from exc
-    generator = build_feed(site, section_page, kind, request=request)
-    buffer = StringIO()
-    generator.write(buffer, "utf-8")
-    body = buffer.getvalue().encode("utf-8")
+    root = section_page or site.root_page
+    # The feed lists the section's descendants and reads its ancestors (titles, inherited image).
+    pages = Q(path__startswith=root.path) | ancestry_q(root)
+    # Unpublishing or restricting a page changes no publication time: the change stamp covers it.
+    validators = validators_for(request, site, pages, also=[feeds_changed_at()])
 
-    response = HttpResponse(body, content_type=generator.content_type)
-    etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
-    # Unpublishing or restricting a page changes no item's date: the change stamp covers that.
-    changed = max(filter(None, [generator.latest, feeds_changed_at()]), default=None)
-    last_modified = int(changed.timestamp()) if changed else None
-    response["ETag"] = etag
-    if last_modified is not None:
-        response["Last-Modified"] = http_date(last_modified)
-    patch_cache_control(response, public=True, max_age=smo_settings.FEEDS["CACHE_MAX_AGE"])
-    return get_conditional_response(
-        request, etag=etag, last_modified=last_modified, response=response
+    def render() -> HttpResponse:
+        generator = build_feed(site, section_page, kind, request=request)
+        response = HttpResponse(content_type=generator.content_type)
+        generator.write(response, "utf-8")
+        return response
+
+    return conditional(
+        request, validators, render,
+        cache_control={"public": True, "max_age": smo_settings.FEEDS["CACHE_MAX_AGE"]},
     )

@@ -14,8 +14,9 @@ from argparse import ArgumentParser
 from typing import Any, NoReturn
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db.models import Q
 from wagtail.models import Site
+
+from ..pages import sites_with_hostname
 
 #: Exit status of a command given bad input (an unknown option value, a bad date...).
 EXIT_USAGE = 2
@@ -98,11 +99,11 @@ def find_site(value: str) -> Site:
         hostname, _, port = value.partition(":")
         if port and not port.isdigit():
             raise UnknownSite(value, ambiguous=False)
-        # Host names are case-insensitive, as in a request's Host header.
-        query = Q(hostname__iexact=hostname)
+        # Matched as every URL of the site is (letter case, IDN forms): wagtail_smo.pages.
+        matching = sites_with_hostname(hostname)
         if port:
-            query &= Q(port=int(port))
-        sites = list(queryset.filter(query)[:2])
+            matching = matching.filter(port=int(port))
+        sites = list(matching[:2])
     if len(sites) != 1:
         # Several sites on one host name (different ports): guessing one would audit or export
         # the wrong site without a word, so ask for the port.

@@ -32,14 +32,18 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import caches
 from django.db import transaction
+from django.db.models import ForeignKey, Model
+from wagtail.models import Page, PageViewRestriction
 
 from ..conf import smo_settings
 from .context import ResolveContext
+from .validators import mark_content_changed
 
 GENERATION_KEY = "wagtail-smo:meta-generation"
 # "v2": entries written before sources became ``Source`` objects (strings) must never be served
@@ -107,7 +111,7 @@ class Slot:
         _cache().set(self.key, (self.stamp, meta), smo_settings.META_CACHE_TIMEOUT)
 
 
-def lookup(page, context: ResolveContext) -> tuple[Any | None, Slot]:
+def lookup(page: Page, context: ResolveContext) -> tuple[Any | None, Slot]:
     """The cached meta of ``page`` (None when stale or absent) and the slot to store it in."""
     own = _own_state(page)
     slot = Slot(entry_key(page.pk), (), context, page.pk, (own, _local_epoch))
@@ -130,7 +134,7 @@ def lookup(page, context: ResolveContext) -> tuple[Any | None, Slot]:
     return entry[1], slot
 
 
-def dependency_keys(page) -> list[str]:
+def dependency_keys(page: Page) -> list[str]:
     """Cache keys of the generations the meta of ``page`` depends on (no database query)."""
     path = page.path or ""
     steplen = getattr(page, "steplen", 4)
@@ -138,7 +142,7 @@ def dependency_keys(page) -> list[str]:
     return [GENERATION_KEY] + [_path_key(path[:end]) for end in range(steplen, len(path), steplen)]
 
 
-def entry_key(page_id) -> str:
+def entry_key(page_id: int) -> str:
     """The cache key of the resolved meta of the page with id ``page_id``."""
     return f"{_ENTRY_PREFIX}{page_id}"
 
@@ -168,10 +172,9 @@ def invalidate(**kwargs: Any) -> None:
     _forget(generations=[GENERATION_KEY], only_present=False)
 
 
-def invalidate_page(page) -> None:
+def invalidate_page(page: Page) -> None:
     """Invalidate the cached meta of ``page``, of its descendants and of its translations."""
     from django.conf import settings
-    from wagtail.models import Page
 
     page_ids = [page.pk]
     if getattr(settings, "WAGTAIL_I18N_ENABLED", False) and page.translation_key:
@@ -185,10 +188,13 @@ def invalidate_tags_of(page_id: int) -> None:
     _forget([page_id])
 
 
-def _forget(page_ids=(), generations=(), only_present: bool = True) -> None:
+def _forget(
+    page_ids: Collection[int] = (), generations: Collection[str] = (), only_present: bool = True
+) -> None:
     def run() -> None:
         global _local_epoch
         _local_epoch += 1
+        mark_content_changed()  # HTTP validators (validators.py) follow every invalidation
         cache = _cache()
         if page_ids:
             cache.delete_many([entry_key(page_id) for page_id in page_ids])
@@ -206,7 +212,10 @@ def _forget(page_ids=(), generations=(), only_present: bool = True) -> None:
 # --- signal receivers (connected in ``signal_handlers.py``, to these senders only) -----------
 
 
-def page_changed(sender, instance=None, update_fields=None, **kwargs) -> None:
+def page_changed(
+    sender: type[Page], instance: Page, update_fields: Collection[str] | None = None,
+    **kwargs: Any,
+) -> None:
     """``post_save``/``post_delete`` of a page model: the page, its subtree and translations.
 
     Saves, publishes, unpublishes, slug changes and deletes of a page all go through these two.
@@ -216,11 +225,10 @@ def page_changed(sender, instance=None, update_fields=None, **kwargs) -> None:
     invalidate_page(instance)
 
 
-def tag_link_changed(sender, instance=None, **kwargs) -> None:
+def tag_link_changed(sender: type[Model], instance: Model, **kwargs: Any) -> None:
     """``post_save``/``post_delete`` of a page tag link (a taggit through model)."""
     from django.contrib.contenttypes.models import ContentType
     from taggit.models import CommonGenericTaggedItemBase
-    from wagtail.models import Page
 
     if isinstance(instance, CommonGenericTaggedItemBase):  # taggit's own TaggedItem
         model = ContentType.objects.get_for_id(instance.content_type_id).model_class()
@@ -228,11 +236,11 @@ def tag_link_changed(sender, instance=None, **kwargs) -> None:
             invalidate_tags_of(instance.object_id)
         return
     field = instance._meta.get_field("content_object")  # a through model with a page key
-    if field.related_model is not None and issubclass(field.related_model, Page):
+    if isinstance(field, ForeignKey) and issubclass(field.related_model, Page):
         invalidate_tags_of(getattr(instance, field.attname))
 
 
-def tag_changed(sender, instance=None, created=False, **kwargs) -> None:
+def tag_changed(sender: type[Model], instance: Model, created: bool = False, **kwargs: Any) -> None:
     """``post_save``/``post_delete`` of a tag model used by pages."""
     if not created:
         # A renamed or deleted tag: its pages are unknown without a query. A new tag is on no
@@ -240,10 +248,10 @@ def tag_changed(sender, instance=None, created=False, **kwargs) -> None:
         invalidate()
 
 
-def restriction_changed(sender, instance=None, **kwargs) -> None:
+def restriction_changed(
+    sender: type[PageViewRestriction], instance: PageViewRestriction, **kwargs: Any
+) -> None:
     """A view restriction added, changed or removed: its page and subtree."""
-    from wagtail.models import Page
-
     page = Page.objects.filter(pk=instance.page_id).only("path", "translation_key").first()
     if page is not None:
         invalidate_page(page)

@@ -8,6 +8,11 @@ editor preview) creates its own and passes it to ``resolve(page, context=...)``.
 per chunk keeps memory flat.
 
 A context never decides whether the meta cache is used: that is ``resolve(..., use_cache=...)``.
+
+This module imports nothing from the rest of ``meta`` (the resolver, images and tree modules all
+import it), not even for type hints: import-linter counts imports under ``TYPE_CHECKING`` too, and
+they would make cycles inside ``meta``. The values the resolver's own types fill in are ``Any``
+here; each field's comment names what it holds, and the module that fills it types it.
 """
 
 from __future__ import annotations
@@ -17,10 +22,6 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from wagtail.models import Page, Site
-
-    from .images import SocialImage
-    from .resolver import SocialMeta
-    from .tree import Breadcrumb
 
 
 @dataclass(eq=False)
@@ -39,15 +40,15 @@ class ResolveContext:
     url_parts: dict[tuple[int, str], tuple | None] = field(default_factory=dict)
     #: Ancestors from the site's root down, by (parent path, site root depth).
     ancestors: dict[tuple[str, int], list[Page]] = field(default_factory=dict)
-    #: The breadcrumbs of the ancestors, by the ancestors' (id, url_path) pairs.
-    breadcrumbs: dict[tuple, tuple[Breadcrumb, ...]] = field(default_factory=dict)
+    #: The breadcrumbs (a tuple of ``tree.Breadcrumb``) of the ancestors, by the ancestors'
+    #: (id, url_path) pairs.
+    breadcrumbs: dict[tuple, tuple[Any, ...]] = field(default_factory=dict)
     #: The nearest ancestor's social image (image, alt, source) or None, by parent id.
     ancestor_images: dict[int, tuple | None] = field(default_factory=dict)
-    #: Crawler renditions by (image id, filter spec, site id); None when unusable.
-    renditions: dict[tuple[int, str, int | None], SocialImage | None] = field(
-        default_factory=dict
-    )
+    #: Crawler renditions (``images.SocialImage``) by (image id, filter spec, site id); None
+    #: when unusable.
+    renditions: dict[tuple[int, str, int | None], Any] = field(default_factory=dict)
     #: Live translations (page id, language code) by translation key (Wagtail i18n).
     translations: dict[Any, list[tuple[int, str]]] = field(default_factory=dict)
-    #: Results already served in this context, by page id: (state stamp, meta).
-    results: dict[int, tuple[tuple, SocialMeta]] = field(default_factory=dict)
+    #: Results already served in this context, by page id: (state stamp, ``resolver.SocialMeta``).
+    results: dict[int, tuple[tuple, Any]] = field(default_factory=dict)

@@ -5,12 +5,16 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from wagtail.models import Site
 
 from ..conf import smo_settings
 from .context import ResolveContext
+
+if TYPE_CHECKING:
+    # Only for hints: this module reads the image models through get_image_model() when called.
+    from wagtail.images.models import AbstractImage, AbstractRendition
 
 logger = logging.getLogger("wagtail_smo")
 
@@ -53,7 +57,7 @@ def warn_once(key: tuple, message: str, *args: Any) -> None:
     logger.warning(message, *args)
 
 
-def first_body_image(body: Any):
+def first_body_image(body: Any) -> AbstractImage | None:
     """The first Wagtail image in a StreamField or rich text value, or None."""
     from wagtail.images import get_image_model
 
@@ -81,7 +85,9 @@ def first_body_image(body: Any):
     return None
 
 
-def crawler_rendition(image, filter_spec: str | None = None):
+def crawler_rendition(
+    image: AbstractImage, filter_spec: str | None = None
+) -> AbstractRendition | None:
     """The rendition of ``image`` for crawlers, or None (warned once) when it cannot be made."""
     spec = filter_spec or smo_settings.IMAGE_FILTER
     try:
@@ -126,7 +132,7 @@ def social_image(
                        clean_text(alt or image.title), found.image_id)
 
 
-def _crawler_image(image, site: Site | None, spec: str) -> SocialImage | None:
+def _crawler_image(image: AbstractImage, site: Site | None, spec: str) -> SocialImage | None:
     rendition = crawler_rendition(image, spec)
     if rendition is None:
         return None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.http import HttpRequest
+from django.template import Context
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 from wagtail.models import Page
@@ -25,12 +27,14 @@ def render_meta(meta: SocialMeta, *, json_ld_enabled: bool = True) -> SafeString
     )
 
 
-def render_page_meta(page: Page, request=None, *, json_ld_enabled: bool = True) -> SafeString:
+def render_page_meta(
+    page: Page, request: HttpRequest | None = None, *, json_ld_enabled: bool = True
+) -> SafeString:
     """The social tags of ``page``; identical with or without a request (static builds)."""
     return render_meta(resolve_for_request(page, request), json_ld_enabled=json_ld_enabled)
 
 
-def social_meta_tag(context, page: Page | None = None, json_ld: bool = True) -> SafeString:
+def social_meta_tag(context: Context, page: Page | None = None, json_ld: bool = True) -> SafeString:
     """``{% social_meta [page] [json_ld=False] %}``: the social tags of ``page``.
 
     ``page`` defaults to the template's ``page`` (or ``self``). Works without a request.

@@ -6,6 +6,7 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
+from .images import SocialImage
 from .jsonld import json_ld
 from .resolver import SocialMeta
 from .sources import sources_as_dict
@@ -38,7 +39,7 @@ def meta_as_dict(meta: SocialMeta) -> dict[str, Any]:
     return data
 
 
-def _image(image) -> dict[str, Any] | None:
+def _image(image: SocialImage | None) -> dict[str, Any] | None:
     if image is None:
         return None
     data = asdict(image)

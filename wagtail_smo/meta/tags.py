@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from html import escape
@@ -81,13 +82,13 @@ def head_tags(meta: SocialMeta) -> list[HeadTag]:
     """Every head tag of ``meta``, in document order, leaving out tags without a value."""
     tags: list[HeadTag] = []
 
-    def add(attr: str, key: str, value) -> None:
+    def add(attr: str, key: str, value: object) -> None:
         if isinstance(value, datetime):
             value = value.isoformat()
         if value not in (None, ""):
             tags.append(HeadTag(attr, key, str(value)))
 
-    def add_all(table, source) -> None:
+    def add_all(table: Iterable[tuple[str, str, str]], source: object) -> None:
         for attr, key, name in table:
             add(attr, key, getattr(source, name))
 

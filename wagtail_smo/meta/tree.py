@@ -46,7 +46,7 @@ def _root_paths_holder(context: ResolveContext) -> _RootPathsHolder:
     return context.root_paths
 
 
-def url_parts(page: Page, context: ResolveContext):
+def url_parts(page: Page, context: ResolveContext) -> tuple | None:
     """``page.get_url_parts()`` (site id, root URL, path), once per page and ``context``."""
     # url_path in the key: a page moved or renamed within one request gets its new URL.
     key = (page.pk, page.url_path)

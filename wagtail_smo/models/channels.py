@@ -14,7 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Site
 
-from ..core.networks import default_template
+from ..core.networks import channel_aliases, channel_config, channel_network, default_template
 from ..core.text import PLACEHOLDERS, validate_template
 
 TEMPLATE_HELP = _("Empty: the network's default template. Placeholders: ") + ", ".join(
@@ -25,8 +25,6 @@ TEMPLATE_HELP = _("Empty: the network's default template. Placeholders: ") + ", 
 class SocialChannelQuerySet(models.QuerySet):
     def enabled_for_site(self, site: Site) -> SocialChannelQuerySet:
         """Enabled channels of ``site`` that are still configured in settings."""
-        from ..providers import channel_aliases
-
         return self.filter(site=site, enabled=True, channel__in=channel_aliases())
 
 
@@ -89,8 +87,6 @@ class SocialChannel(models.Model):
 
     def clean(self) -> None:
         """Refuse a channel alias that is not configured in settings."""
-        from ..providers import channel_aliases
-
         if self.channel and self.channel not in channel_aliases():
             message = _("Unknown channel %(alias)s: configure it in WAGTAIL_SMO['PROVIDERS'].")
             raise ValidationError({"channel": message % {"alias": self.channel}})
@@ -98,15 +94,11 @@ class SocialChannel(models.Model):
     @property
     def network(self) -> str:
         """The network this channel posts to (decides counting and the default template)."""
-        from ..providers import channel_network
-
         return channel_network(self.channel)
 
     @property
     def options(self) -> dict:
         """The channel's OPTIONS from settings (only the non-secret MAX_CHARACTERS is read)."""
-        from ..providers import channel_config
-
         return dict(channel_config(self.channel).get("OPTIONS", {}))
 
     def effective_template(self) -> str:

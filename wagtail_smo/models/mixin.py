@@ -82,13 +82,15 @@ class SocialPreviewMixin(models.Model):
     def preview_modes(self) -> list[tuple[str, Any]]:
         """The page's own preview modes, then the registered ones."""
         extra = [(name, label) for name, (label, _render) in page_extensions.preview_modes.items()]
-        return [*super().preview_modes, *extra]
+        # super() is the Page this mixin is placed before; mypy only sees models.Model.
+        return [*super().preview_modes, *extra]  # type: ignore[misc]
 
     def serve_preview(self, request: HttpRequest, mode_name: str) -> HttpResponse:
         """Render a registered mode with its function; every other mode is the page's own."""
         registered = page_extensions.preview_modes.get(mode_name)
         if registered is None:
-            return super().serve_preview(request, mode_name)
+            # As above: super() is the Page, which mypy cannot see from here.
+            return super().serve_preview(request, mode_name)  # type: ignore[misc]
         return registered[1](self, request)
 
 

@@ -13,16 +13,16 @@ from wagtail import blocks
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import StreamField
 
-from ..share.networks import network_choices
+from ..core.networks import share_choices
 
 
 def share_network_choices() -> list[tuple[str, str]]:
-    """Choices of the share-buttons setting: every share network, read when a form is built.
+    """Choices of the share-buttons setting: every share button, read when a form is built.
 
-    Defined here so that the migration names a path that stays put wherever the list of networks
-    lives (it moves below models, to ``core``, with the network registry).
+    Defined here so that the migration names a path that stays put wherever the list lives (the
+    network registry, ``core.networks.share_choices``).
     """
-    return network_choices()
+    return share_choices()
 
 
 X_HANDLE = re.compile(r"@[A-Za-z0-9_]{1,15}")
@@ -158,6 +158,11 @@ class SocialMediaSettings(BaseSiteSetting):
             "(WAGTAIL_SMO['SHARE_NETWORKS']). A template can still pass its own list."
         ),
     )
+
+    # Part of the HTTP validators of feeds and /smo/meta/ (meta/validators.py): read from the
+    # database, so a change made by one process is seen by every other one. Null on rows not
+    # saved since the field was added.
+    updated_at = models.DateTimeField(auto_now=True, null=True, editable=False)
 
     class Meta:
         verbose_name = _("social media")

@@ -8,9 +8,11 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext_lazy
 from wagtail.admin.menu import MenuItem
@@ -30,7 +32,7 @@ class _PostBulkAction(SnippetBulkAction):
     models = [SocialPost]
     permission = "approve"
     #: "%(count)d posts ...", singular and plural, interpolated with the number of posts changed.
-    success_message: str = ""
+    success_message: str | Promise = ""
 
     def check_perm(self, obj: SocialPost) -> bool:
         """Whether the user may take this action (on any post: the permission is model-wide)."""
@@ -140,7 +142,7 @@ class SocialPostsDashboardPanel(Component):
     order = 150
     template_name = "wagtail_smo/posts/dashboard_panel.html"
 
-    def __init__(self, user: AbstractBaseUser) -> None:
+    def __init__(self, user: AbstractBaseUser | AnonymousUser) -> None:
         self.user = user
 
     def get_context_data(self, parent_context: Mapping[str, Any] | None = None) -> dict:

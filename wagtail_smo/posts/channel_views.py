@@ -73,6 +73,6 @@ class SocialChannelViewSet(ModelViewSet):
                accessor=lambda channel: channel.site.root_url + feed_path(channel.channel)),
     ]
 
-    def get_form_class(self, for_update=False):
+    def get_form_class(self, for_update: bool = False) -> type[forms.ModelForm]:
         """The channel form (choices from settings, default template as placeholder)."""
         return SocialChannelForm

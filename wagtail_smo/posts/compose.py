@@ -8,10 +8,11 @@ title; the link is never cut.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import regex
+from wagtail.models import Page
 
 from ..core.networks import (
     Network,
@@ -21,12 +22,15 @@ from ..core.networks import (
     network_limit,
 )
 from ..core.text import count, hashtags, render
-from ..meta import resolve
+from ..meta import SocialMeta, resolve
 from ..share.utm import build_utm_url
 
 __all__ = ["ComposedPost", "compose_post", "fit", "hashtags"]
 
 ELLIPSIS = "…"
+
+#: The (text, length) of the post with one field set to a candidate value.
+Attempt = Callable[[str], tuple[str, int]]
 
 
 @dataclass(frozen=True)
@@ -47,14 +51,14 @@ class ComposedPost:
 
 
 def compose_post(
-    page,
+    page: Page,
     network: str | Network,
     *,
     template: str | None = None,
     utm: bool = True,
     max_hashtags: int | None = None,
     limit: int | None = None,
-    meta=None,
+    meta: SocialMeta | None = None,
     source: str | None = None,
     campaign: str | None = None,
     with_image: bool | None = None,
@@ -94,7 +98,7 @@ def fit(template: str, values: dict, tags: list[str], network: str | Network,
     tags = list(tags)
     rule = counting_rule(network)  # looked up once: the loop below counts many candidates
 
-    def attempt(**overrides) -> tuple[str, int]:
+    def attempt(**overrides: str) -> tuple[str, int]:
         text = render(template, {**values, "hashtags": " ".join(tags), **overrides})
         return text, count(text, rule)
 
@@ -105,13 +109,16 @@ def fit(template: str, values: dict, tags: list[str], network: str | Network,
     for field in ("description", "title"):
         if length <= limit:
             break
-        shortened = _shorten_to_fit(values[field], lambda v, f=field: attempt(**{f: v}), limit)
+        def with_value(value: str, name: str = field) -> tuple[str, int]:
+            return attempt(**{name: value})  # a def: mypy infers no lambda with a default
+
+        shortened = _shorten_to_fit(values[field], with_value, limit)
         values = {**values, field: shortened}
         text, length = attempt()
     return ComposedPost(text, values["link"], tuple(tags), length, limit, str(network))
 
 
-def _shorten_to_fit(value: str, attempt, limit: int) -> str:
+def _shorten_to_fit(value: str, attempt: Attempt, limit: int) -> str:
     """The longest word-boundary prefix of ``value`` (plus an ellipsis) whose text fits.
 
     Text without spaces (Chinese, Japanese, one very long word) is cut between graphemes.
@@ -122,7 +129,7 @@ def _shorten_to_fit(value: str, attempt, limit: int) -> str:
     return best
 
 
-def _longest_fitting(pieces: list[str], joiner: str, attempt, limit: int) -> str:
+def _longest_fitting(pieces: list[str], joiner: str, attempt: Attempt, limit: int) -> str:
     # Binary search over the number of pieces kept (all but the last: this one is too long).
     low, high, best = 1, len(pieces) - 1, ""
     while low <= high:

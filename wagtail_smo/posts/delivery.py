@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from ..conf import smo_settings
@@ -85,7 +85,7 @@ def _due(now: datetime) -> Q:
     )
 
 
-def _locked(queryset):
+def _locked(queryset: QuerySet[SocialPost]) -> QuerySet[SocialPost]:
     if connection.features.has_select_for_update_skip_locked:
         return queryset.select_for_update(skip_locked=True)
     # SQLite has no row locks; the conditional UPDATE below still lets one worker win.
@@ -273,8 +273,8 @@ def reconcile_stuck_posts(older_than: timedelta | None = None) -> dict[str, int]
 def due_post_ids(limit: int | None = None) -> list[int]:
     """Ids of approved or scheduled posts whose time has come, oldest first."""
     ids = SocialPost.objects.filter(_due(timezone.now())).order_by("scheduled_at", "pk")
-    ids = ids.values_list("pk", flat=True)
-    return list(ids[:limit] if limit else ids)
+    pks = ids.values_list("pk", flat=True)
+    return list(pks[:limit] if limit else pks)
 
 
 def deliver_due_posts(limit: int | None = None) -> dict[str, int]:

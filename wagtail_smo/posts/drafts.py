@@ -15,18 +15,20 @@ import logging
 
 from django.db import transaction
 from django.utils import timezone
+from wagtail.images.models import AbstractImage
 from wagtail.models import Page, Revision
 
 from ..core.networks import network_limit
-from ..meta import resolve
+from ..meta import SocialMeta, resolve
 from ..models import OPEN_STATUSES, SocialChannel, SocialPost
+from ..pages import is_public
 from . import workflow
 from .compose import ComposedPost, compose_post
 
 logger = logging.getLogger("wagtail_smo")
 
 
-def wants_drafts(page) -> bool:
+def wants_drafts(page: Page) -> bool:
     """True if the page type opts in and the page's "share when published" switch is on."""
     if not getattr(type(page), "smo_post_drafts", True):
         return False
@@ -51,16 +53,14 @@ def create_drafts_for(page_id: int, revision_id: int | None = None) -> list[Soci
         return []
 
 
-def create_drafts(page, *, revision_id: int | None = None) -> list[SocialPost]:
+def create_drafts(page: Page, *, revision_id: int | None = None) -> list[SocialPost]:
     """One draft per enabled channel of the page's site that has no open post for the page.
 
     Nothing for a page that is not live, is under a view restriction, or whose switch is off.
     Returns the posts created. The "share when published" switch is turned off afterwards, so
     that the next publish re-shares only when an editor ticks it again.
     """
-    if not page.live or getattr(page, "alias_of_id", None) or not wants_drafts(page):
-        return []
-    if page.get_view_restrictions().exists():
+    if getattr(page, "alias_of_id", None) or not wants_drafts(page) or not is_public(page):
         return []
     site = page.get_site()
     channels = list(SocialChannel.objects.enabled_for_site(site)) if site else []
@@ -114,7 +114,10 @@ def create_drafts(page, *, revision_id: int | None = None) -> list[SocialPost]:
     return created
 
 
-def compose_for_channel(page, channel: SocialChannel, *, meta=None, image=None) -> ComposedPost:
+def compose_for_channel(
+    page: Page, channel: SocialChannel, *, meta: SocialMeta | None = None,
+    image: AbstractImage | None = None,
+) -> ComposedPost:
     """Compose ``page``'s post with a channel's template, hashtag, UTM and length rules."""
     meta = meta if meta is not None else resolve(page)
     with_image = (meta.image is not None) if image is None else bool(image)
@@ -137,7 +140,7 @@ def _revision_user_id(revision_id: int | None) -> int | None:
     return Revision.objects.filter(pk=revision_id).values_list("user_id", flat=True).first()
 
 
-def _switch_off_sharing(page) -> None:
+def _switch_off_sharing(page: Page) -> None:
     """Untick "share when published" on the page and in its latest revision (the editor form)."""
     model = type(page)
     model.objects.filter(pk=page.pk).update(share_when_published=False)

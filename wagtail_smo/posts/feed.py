@@ -9,7 +9,7 @@ Only posts of live pages without a view restriction appear.
 from __future__ import annotations
 
 from django.db.models import F, QuerySet
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.feedgenerator import Enclosure, Rss201rev2Feed
@@ -50,7 +50,7 @@ def feed_posts(channel: str) -> QuerySet[SocialPost]:
     )
 
 
-def post_feed(request, channel: str) -> HttpResponse:
+def post_feed(request: HttpRequest, channel: str) -> HttpResponse:
     """The RSS 2.0 feed; 404 for an unknown channel or a wrong token."""
     token = request.GET.get("token", "")
     if channel not in channel_aliases() or not constant_time_compare(token, feed_token(channel)):

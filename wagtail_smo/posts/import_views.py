@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
@@ -36,7 +36,8 @@ class ImportForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["channel"].choices = [("", "---------")] + [(a, a) for a in channel_aliases()]
+        channel = cast(forms.ChoiceField, self.fields["channel"])  # declared as one above
+        channel.choices = [("", "---------")] + [(a, a) for a in channel_aliases()]
 
     def clean_file(self) -> UploadedFile:
         """The uploaded file, refused above ``MAX_UPLOAD_BYTES``."""

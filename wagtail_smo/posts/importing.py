@@ -219,7 +219,7 @@ def validate_rows(rows: list[tuple[int, dict]]) -> ImportResult:
                                            status__in=OPEN_STATUSES).exists():
                 problems.append(f"the page already has an open post for {channel}")
             seen.setdefault(key, n)
-        if problems:
+        if problems or when is None:  # a bad date-time is always one of the problems
             result.problems.extend(f"row {n}: {p}" for p in problems)
         else:
             result.rows.append(ImportRow(n, channel, when, text, link, image_url, page))
@@ -227,7 +227,8 @@ def validate_rows(rows: list[tuple[int, dict]]) -> ImportResult:
 
 
 def import_schedule(content: bytes | str, *, file_format: str = "auto", channel: str | None = None,
-                    user=None, approve: bool = True, dry_run: bool = False) -> ImportResult:
+                    user: workflow.Actor | None = None, approve: bool = True,
+                    dry_run: bool = False) -> ImportResult:
     """Validate every row, then create all posts in one transaction (or none at all).
 
     ``approve``: rows become scheduled posts (queued for delivery); otherwise drafts carrying
@@ -247,7 +248,9 @@ def import_schedule(content: bytes | str, *, file_format: str = "auto", channel:
             post = SocialPost.objects.create(
                 page=row.page, site=row.page.get_site(), channel=row.channel, text=row.text,
                 link=row.link, image_url=row.image_url, scheduled_at=row.when, status=status,
-                created_by=user, approved_by=user if approve else None,
+                # initial_status() refused an AnonymousUser (it holds no permission): user is
+                # None or the user model, which mypy cannot tell from workflow.Actor.
+                created_by=user, approved_by=user if approve else None,  # type: ignore[misc]
                 revision_id=row.page.live_revision_id,
             )
             # Its history entry, and the queue for a scheduled post.

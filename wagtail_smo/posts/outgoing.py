@@ -10,11 +10,12 @@ from __future__ import annotations
 from ..conf import smo_settings
 from ..meta import resolve
 from ..meta.images import absolute_url
+from ..models import SocialPost
 from ..net import is_public_url
 from ..providers.base import OutgoingPost
 
 
-def outgoing_post(post) -> OutgoingPost:
+def outgoing_post(post: SocialPost) -> OutgoingPost:
     """From a SocialPost: text, link, image (a rendition) and card data from resolve()."""
     meta = resolve(post.page.specific) if post.page_id else None
     image = None
@@ -23,7 +24,7 @@ def outgoing_post(post) -> OutgoingPost:
     # An imported image URL leaves the site only when it is on a public address.
     image_url = (post.image_url if is_public_url(post.image_url) else "") or (
         meta.image.url if meta and meta.image else "")
-    if post.image_id:
+    if post.image is not None:  # None without a query when there is no image_id
         rendition = post.image.get_rendition(smo_settings.IMAGE_FILTER)
         with rendition.file.open("rb") as handle:
             image = handle.read()

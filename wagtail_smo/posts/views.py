@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import django_filters
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import (
     HttpRequest,
+    HttpResponse,
     HttpResponseForbidden,
     HttpResponseNotAllowed,
     HttpResponseNotFound,
@@ -16,7 +20,7 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import select_template
-from django.urls import path, reverse
+from django.urls import URLPattern, URLResolver, path, reverse
 from django.utils.dateparse import parse_datetime
 from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -38,6 +42,7 @@ from wagtail.snippets.views.snippets import (
 from ..core.networks import count_length, network_limit
 from ..meta import resolve
 from ..models import OPEN_STATUSES, PostStatus, SocialPost
+from ..pages import sections
 from ..providers import channel_aliases, channel_config, channel_network
 from . import workflow
 
@@ -56,7 +61,7 @@ class SocialPostFilterSet(WagtailFilterSet):
     site = django_filters.ModelChoiceFilter(queryset=Site.objects.all())
     section = django_filters.ModelChoiceFilter(
         label=gettext_lazy("Section"), method="filter_section",
-        queryset=Page.objects.filter(depth__gte=3, numchild__gt=0),
+        queryset=lambda request: sections(),
     )
     scheduled_at = django_filters.DateFromToRangeFilter(
         label=gettext_lazy("Scheduled for"), widget=DateRangePickerWidget
@@ -70,7 +75,9 @@ class SocialPostFilterSet(WagtailFilterSet):
         model = SocialPost
         fields = ["status", "channel", "site", "section", "scheduled_at", "created_at", "page_id"]
 
-    def filter_section(self, queryset, name, value):
+    def filter_section(
+        self, queryset: QuerySet[SocialPost], name: str, value: Page
+    ) -> QuerySet[SocialPost]:
         """Posts of pages under the chosen section page."""
         return queryset.filter(page__path__startswith=value.path, page__depth__gt=value.depth)
 
@@ -97,7 +104,7 @@ class SocialPostForm(WagtailAdminModelForm):
                 if name in self.fields:
                     self.fields[name].disabled = True
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         post = self.instance
         if post.pk is None and cleaned.get("channel"):
@@ -127,7 +134,7 @@ class SocialPostForm(WagtailAdminModelForm):
                 })
         return cleaned
 
-    def save(self, commit=True):
+    def save(self, commit: bool = True) -> SocialPost:
         """New posts take the page's site and their author."""
         post = super().save(commit=False)
         if post.page_id and not post.site_id:
@@ -142,18 +149,18 @@ class SocialPostForm(WagtailAdminModelForm):
 class SocialPostEditView(EditView):
     """Edit a post: live counter, card preview, actions and delivery attempts around the form."""
 
-    def dispatch(self, request, *args, **kwargs):
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         post = get_object_or_404(SocialPost, pk=kwargs.get("pk"))
         if post.status not in workflow.EDITABLE:
             return redirect("wagtail_smo_posts:inspect", post.pk)
         return super().dispatch(request, *args, **kwargs)
 
-    def save_instance(self):
+    def save_instance(self) -> SocialPost:
         instance = super().save_instance()
         workflow.after_edit(instance, self.request.user)
         return instance
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context.update(post_context(self.object, self.request.user))
         return context
@@ -164,13 +171,13 @@ class SocialPostInspectView(InspectView):
 
     template_name = "wagtail_smo/posts/inspect.html"
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context.update(post_context(self.object, self.request.user))
         return context
 
 
-def post_context(post: SocialPost, user) -> dict:
+def post_context(post: SocialPost, user: workflow.Actor) -> dict:
     """What the edit and inspect views show next to a post."""
     length, limit = post_length(post)
     attempts = select_template(["wagtail_smo/posts/_attempts.html", "wagtail_smo/posts/_none.html"])
@@ -190,7 +197,7 @@ def post_context(post: SocialPost, user) -> dict:
     }
 
 
-def action_view(request, pk, action):
+def action_view(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """POST-only: approve, schedule, send, cancel or duplicate one post."""
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
@@ -252,7 +259,7 @@ def _parse_when(value: str):
     return when
 
 
-def count_view(request):
+def count_view(request: HttpRequest) -> HttpResponse:
     """JSON {length, limit, network} of a text on a channel: the edit form's live counter."""
     if not workflow.can(request.user, "change"):
         return HttpResponseForbidden()
@@ -274,7 +281,7 @@ class SocialPostIndexView(IndexView):
     """The listing, with links to the calendar and the schedule import in its header."""
 
     @cached_property
-    def header_buttons(self):
+    def header_buttons(self) -> list[HeaderButton]:
         return [
             *super().header_buttons,
             HeaderButton(_("Calendar"), url=reverse("wagtail_smo_posts:calendar"),
@@ -325,7 +332,11 @@ class SocialPostViewSet(SnippetViewSet):
         base_form_class=SocialPostForm,
     )
 
-    def get_urlpatterns(self):
+    def register_chooser_viewset(self) -> None:
+        """No chooser: nothing chooses a post, and Wagtail's snippet chooser checks no model
+        permission (any admin user could list every post's text through it)."""
+
+    def get_urlpatterns(self) -> list[URLPattern | URLResolver]:
         """The viewset's URLs plus actions, the counter and the calendar."""
         from .calendar import calendar_view
         from .import_views import import_view

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -114,12 +116,18 @@ class WorkflowError(InvalidPostState):
     """The post is not in a state that allows the requested action."""
 
 
-def can(user, action: str) -> bool:
+#: Who takes a step: a person (``request.user``), whose permission is checked. Where ``None`` is
+#: allowed it is a trusted caller (a management command, code): no check.
+Actor = AbstractBaseUser | AnonymousUser
+
+
+def can(user: Actor, action: str) -> bool:
     """True if ``user`` holds the permission behind ``action`` (add/change/delete/approve/send)."""
-    return user.has_perm(f"wagtail_smo.{action}_socialpost")
+    # Wagtail's user models have has_perm (PermissionsMixin); AbstractBaseUser does not declare it.
+    return user.has_perm(f"wagtail_smo.{action}_socialpost")  # type: ignore[union-attr]
 
 
-def allows(user, name: str, post: SocialPost) -> bool:
+def allows(user: Actor, name: str, post: SocialPost) -> bool:
     """True if ``user`` may make the transition ``name`` and ``post`` is in one of its statuses.
 
     Never for a system transition: no person makes those (they have no button).
@@ -129,7 +137,7 @@ def allows(user, name: str, post: SocialPost) -> bool:
             and can(user, step.permission))
 
 
-def require(user, name: str) -> Transition:
+def require(user: Actor | None, name: str) -> Transition:
     """The transition ``name``, once ``user`` is known to hold its permission.
 
     ``user=None`` is a trusted caller (a management command, code): no check.
@@ -158,7 +166,7 @@ def queue_post(post: SocialPost) -> None:
     post_queued.send(sender=SocialPost, post_id=post.pk, run_after=run_after(post))
 
 
-def transition(post: SocialPost, name: str, user=None, *, where: Q | None = None,
+def transition(post: SocialPost, name: str, user: Actor | None = None, *, where: Q | None = None,
                log_data: dict | None = None, **changes: Any) -> bool:
     """Make the change ``name`` to ``post`` if it is still in one of its statuses; True if made.
 
@@ -183,7 +191,7 @@ def transition(post: SocialPost, name: str, user=None, *, where: Q | None = None
     return True
 
 
-def _act(post: SocialPost, name: str, user, **changes: Any) -> SocialPost:
+def _act(post: SocialPost, name: str, user: Actor | None, **changes: Any) -> SocialPost:
     """A person's transition: refused with a clear message when the post moved on meanwhile."""
     if not transition(post, name, user, **changes):
         post.refresh_from_db()
@@ -194,7 +202,7 @@ def _act(post: SocialPost, name: str, user, **changes: Any) -> SocialPost:
     return post
 
 
-def initial_status(name: str, user=None) -> str:
+def initial_status(name: str, user: Actor | None = None) -> str:
     """The status of a post created by ``name`` ("create", "import"...), permission checked."""
     step = require(user, name)
     if step.sources:
@@ -202,7 +210,7 @@ def initial_status(name: str, user=None) -> str:
     return step.target
 
 
-def record_created(posts: Iterable[SocialPost], name: str, user=None,
+def record_created(posts: Iterable[SocialPost], name: str, user: Actor | None = None,
                    log_data: dict | None = None) -> None:
     """After creating ``posts`` with ``initial_status(name)``: history entries, then the queue.
 
@@ -221,7 +229,7 @@ def record_created(posts: Iterable[SocialPost], name: str, user=None,
             queue_post(post)
 
 
-def _log_many(posts: list[SocialPost], action: str, user) -> None:
+def _log_many(posts: list[SocialPost], action: str, user: Actor | None) -> None:
     """History entries of several new posts in one query (as ``log()`` would, one by one)."""
     content_type = ContentType.objects.get_for_model(SocialPost, for_concrete_model=False)
     now = timezone.now()
@@ -243,7 +251,7 @@ def validate_schedule_time(when: datetime | None) -> None:
 
 
 @transaction.atomic
-def approve(post: SocialPost, user) -> SocialPost:
+def approve(post: SocialPost, user: Actor | None) -> SocialPost:
     """Approve a draft: it is sent as soon as possible (or at its scheduled time)."""
     scheduled = post.scheduled_at and post.scheduled_at > timezone.now()
     return _act(post, "approve", user, approved_by=user,
@@ -251,7 +259,7 @@ def approve(post: SocialPost, user) -> SocialPost:
 
 
 @transaction.atomic
-def schedule(post: SocialPost, when: datetime, user) -> SocialPost:
+def schedule(post: SocialPost, when: datetime, user: Actor | None) -> SocialPost:
     """Approve a post for sending at ``when`` (which must be in the future)."""
     require(user, "schedule")
     validate_schedule_time(when)
@@ -260,7 +268,7 @@ def schedule(post: SocialPost, when: datetime, user) -> SocialPost:
 
 
 @transaction.atomic
-def send_now(post: SocialPost, user) -> SocialPost:
+def send_now(post: SocialPost, user: Actor | None) -> SocialPost:
     """Send a post at once; a failed post is retried."""
     if post.status == PostStatus.FAILED:
         return retry(post, user)
@@ -271,19 +279,19 @@ def send_now(post: SocialPost, user) -> SocialPost:
 
 
 @transaction.atomic
-def retry(post: SocialPost, user) -> SocialPost:
+def retry(post: SocialPost, user: Actor | None) -> SocialPost:
     """Put a failed post back in the queue for a new series of tries (needs "send")."""
     return _act(post, "retry", user, retry_at=None, last_error="")
 
 
 @transaction.atomic
-def cancel(post: SocialPost, user) -> SocialPost:
+def cancel(post: SocialPost, user: Actor | None) -> SocialPost:
     """Cancel a post that has not been sent; the page may then get a new draft."""
     return _act(post, "cancel", user)
 
 
 @transaction.atomic
-def duplicate(post: SocialPost, user, channel: str | None = None) -> SocialPost:
+def duplicate(post: SocialPost, user: Actor | None, channel: str | None = None) -> SocialPost:
     """A new draft with the same text and link, for the same or another channel."""
     status = initial_status("duplicate", user)
     channel = channel or post.channel
@@ -296,13 +304,15 @@ def duplicate(post: SocialPost, user, channel: str | None = None) -> SocialPost:
     copy = SocialPost.objects.create(
         page_id=post.page_id, revision_id=post.revision_id, site_id=post.site_id,
         channel=channel, text=post.text, link=post.link, image_id=post.image_id,
-        status=status, created_by=user,
+        # initial_status() refused an AnonymousUser (it holds no permission): user is None or
+        # the user model, which mypy cannot tell from Actor.
+        status=status, created_by=user,  # type: ignore[misc]
     )
     record_created([copy], "duplicate", user, log_data={"source": post.pk})
     return copy
 
 
-def after_edit(post: SocialPost, user) -> None:
+def after_edit(post: SocialPost, user: Actor) -> None:
     """An edit by someone who may not approve sends an approved post back to review."""
     if post.status in QUEUED and not can(user, "approve"):
         transition(post, "back_to_draft", user, approved_by=None)

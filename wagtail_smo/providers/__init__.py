@@ -1,16 +1,16 @@
 """Providers deliver posts to networks. A *channel* is one alias of ``WAGTAIL_SMO["PROVIDERS"]``.
 
-``get_provider(alias)`` builds the configured provider; ``channel_network(alias)`` names the network
-a channel posts to (used to count length and pick templates) without needing its credentials. What
-a network is (its counting rule, template, card) lives in ``wagtail_smo.core.networks``.
+``get_provider(alias)`` builds the configured provider. ``channel_aliases()``,
+``channel_config(alias)`` and ``channel_network(alias)`` (the network a channel posts to, without
+its credentials) are re-exported from ``wagtail_smo.core.networks``, where they live so that
+models can read them too; what a network is (its counting rule, template, card) lives there too.
 """
 
 from __future__ import annotations
 
 from django.utils.module_loading import import_string
 
-from ..conf import smo_settings
-from ..core.networks import channel_config, network_key_of
+from ..core.networks import channel_aliases, channel_config, channel_network
 from ..exceptions import ImproperlyConfiguredChannel
 from .base import BaseProvider
 
@@ -34,15 +34,3 @@ def get_provider(alias: str) -> BaseProvider:
     config = channel_config(alias)
     return provider_class(alias)(alias, dict(config.get("OPTIONS", {})))
 
-
-def channel_network(alias: str) -> str:
-    """The key of the network a channel posts to ("mastodon", "x", ...).
-
-    Console, in-memory and webhook channels may imitate a network with ``OPTIONS["NETWORK"]``.
-    """
-    return network_key_of(channel_config(alias))
-
-
-def channel_aliases() -> list[str]:
-    """Every configured channel alias, in settings order."""
-    return list(smo_settings.PROVIDERS)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import threading
 from datetime import UTC, datetime
-from typing import ClassVar
+from typing import Any, ClassVar
+
+import requests
 
 from ..core.networks import (
     FOREVER,
@@ -14,6 +16,7 @@ from ..core.networks import (
     FieldLimits,
     ImageNeeds,
     Network,
+    ShareLink,
 )
 from ..core.text import HASHTAG_RE, find_urls
 from ..exceptions import AuthenticationError, PermanentError, ProviderError
@@ -32,11 +35,11 @@ def byte_offsets(text: str, start: int, end: int) -> tuple[int, int]:
 def facets_for(text: str) -> list[dict]:
     """Link facets for every URL and tag facets for every #hashtag in ``text``."""
     facets = []
-    for match in find_urls(text):
-        start, end = byte_offsets(text, match.start(), match.end())
+    for url in find_urls(text):  # every host, localhost and IP included, as Bluesky's own app
+        start, end = byte_offsets(text, url.start, url.end)
         facets.append({
             "index": {"byteStart": start, "byteEnd": end},
-            "features": [{"$type": "app.bsky.richtext.facet#link", "uri": match.group(0)}],
+            "features": [{"$type": "app.bsky.richtext.facet#link", "uri": url.url}],
         })
     for match in HASHTAG_RE.finditer(text):
         start, end = byte_offsets(text, match.start(1), match.end(1))
@@ -56,6 +59,7 @@ NETWORK = Network(
     images=ImageNeeds(sizes=(("card", 1200, 630),), max_bytes=BLOB_LIMIT),
     features=Features(images=True, alt_text=True, link_cards=True, idempotency="record key",
                       dedup_window=FOREVER, metrics=True),
+    share=ShareLink("https://bsky.app/intent/compose?text={text}"),
 )
 
 
@@ -102,7 +106,8 @@ class BlueskyProvider(HttpProvider):
             self._sessions[self._session_key] = session
             return session
 
-    def xrpc(self, method: str, nsid: str, *, publishing: bool = False, **kwargs):
+    def xrpc(self, method: str, nsid: str, *, publishing: bool = False,
+             **kwargs: Any) -> requests.Response:
         """An authenticated XRPC call; an expired access token is refreshed once."""
         extra = kwargs.pop("headers", {})
         for refresh in (False, True):
@@ -119,7 +124,7 @@ class BlueskyProvider(HttpProvider):
 
     def build_payload(self, message: OutgoingPost) -> dict:
         """An app.bsky.feed.post record with facets and, with a link, an external card."""
-        record = {
+        record: dict[str, Any] = {
             "$type": POST_COLLECTION,
             "text": message.text,
             "createdAt": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z",
@@ -136,7 +141,7 @@ class BlueskyProvider(HttpProvider):
 
     def upload_media(self, message: OutgoingPost, payload: dict) -> None:
         """uploadBlob; the blob becomes the card's thumb (or an image embed without a link)."""
-        if len(message.image) > BLOB_LIMIT:
+        if len(message.image or b"") > BLOB_LIMIT:
             self.unsupported_feature(f"an image over {BLOB_LIMIT:,} bytes")
             return
         response = self.xrpc("POST", "com.atproto.repo.uploadBlob", data=message.image,

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Sequence
+from typing import Any
 
+from django.apps import AppConfig
 from django.core import checks
 from django.utils.module_loading import import_string
 
@@ -15,7 +18,7 @@ def _error(alias: str, msg: str, hint: str, code: int) -> checks.Error:
     return checks.Error(f"Channel {alias!r}: {msg}", hint=hint, id=f"wagtail_smo.E1{code:02d}")
 
 
-def check_channel(alias: str, config) -> list[checks.CheckMessage]:
+def check_channel(alias: str, config: object) -> list[checks.CheckMessage]:
     """The configuration errors of one channel."""
     if not isinstance(config, dict) or not config.get("BACKEND"):
         return [_error(alias, "has no BACKEND.", "Give it {'BACKEND': "
@@ -64,7 +67,7 @@ def check_network(alias: str, path: str, backend: type[BaseProvider],
                        "Give the provider class `declares = NETWORK`, a module-level "
                        "Network(key, label, counting=CountingRule(...), template=...) from "
                        "wagtail_smo.core.networks (see ADDING_PROVIDERS.md).", 7)]
-    errors = []
+    errors: list[checks.CheckMessage] = []
     registered = next((n for n in networks.all_networks() if n.key == declared.key), None)
     if registered is not None and registered != declared:
         errors.append(_error(alias, f"{path} declares network {declared.key!r}, which another "
@@ -85,7 +88,9 @@ def check_network(alias: str, path: str, backend: type[BaseProvider],
     return errors
 
 
-def check_providers(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+def check_providers(
+    app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
+) -> list[checks.CheckMessage]:
     """Check every configured channel (registered from wagtail_smo/checks.py)."""
     from ..conf import smo_settings
 
@@ -94,7 +99,7 @@ def check_providers(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
         return [checks.Error("WAGTAIL_SMO['PROVIDERS'] must be a dict of channels.",
                              hint="{'alias': {'BACKEND': ..., 'OPTIONS': {...}}}",
                              id="wagtail_smo.E100")]
-    errors = []
+    errors: list[checks.CheckMessage] = []
     for alias, config in providers.items():
         errors.extend(check_channel(alias, config))
     return errors

@@ -10,7 +10,15 @@ photo's feed story. A photo post has no link card, so the link is kept in the te
 
 from __future__ import annotations
 
-from ..core.networks import CardStyle, CountingRule, Features, FieldLimits, ImageNeeds, Network
+from ..core.networks import (
+    CardStyle,
+    CountingRule,
+    Features,
+    FieldLimits,
+    ImageNeeds,
+    Network,
+    ShareLink,
+)
 from .base import OutgoingPost, SendResult
 from .graph import GraphProvider
 
@@ -27,6 +35,7 @@ NETWORK = Network(
     images=ImageNeeds(sizes=(("card", 1200, 630),), aspect="1.91:1", max_bytes=8_000_000,
                       formats=("jpeg", "png", "gif", "webp")),
     features=Features(images=True, link_cards=True, metrics=True),
+    share=ShareLink("https://www.facebook.com/sharer/sharer.php?u={url}"),
 )
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+import requests
+
 from ..exceptions import AuthenticationError, RateLimited, TemporaryError
 from .http import ErrorRow, HttpProvider
 
@@ -33,7 +35,7 @@ class GraphProvider(HttpProvider):
         ErrorRow(TemporaryError, codes={TRANSIENT}, statuses=range(500, 1000)),
     )
 
-    def check_response(self, response) -> None:
+    def check_response(self, response: requests.Response) -> None:
         """Classify ``{"error": {"code", "message", "is_transient"}}`` by ``api_errors``."""
         if response.status_code < 400:
             return

@@ -188,14 +188,14 @@ class HttpProvider(BaseProvider):
                 status=response.status_code,
             ) from None
 
-    def field(self, data: Any, *path: str, publishing: bool = True) -> Any:
+    def field(self, data: Any, *path: str | int, publishing: bool = True) -> Any:
         """``data[path[0]][path[1]]...``; a missing field after publishing is uncertain."""
         try:
             for key in path:
                 data = data[key]
         except (KeyError, IndexError, TypeError):
             cls = UncertainDelivery if publishing else TemporaryError
-            raise self.error(cls, f"The answer has no {'.'.join(path)!r}.") from None
+            raise self.error(cls, f"The answer has no {'.'.join(map(str, path))!r}.") from None
         return data
 
 

@@ -15,7 +15,15 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
-from ..core.networks import CardStyle, CountingRule, Features, FieldLimits, ImageNeeds, Network
+from ..core.networks import (
+    CardStyle,
+    CountingRule,
+    Features,
+    FieldLimits,
+    ImageNeeds,
+    Network,
+    ShareLink,
+)
 from .base import OutgoingPost, SendResult
 from .http import HttpProvider
 
@@ -38,6 +46,7 @@ NETWORK = Network(
     images=ImageNeeds(sizes=(("card", 1200, 627),), aspect="1.91:1",
                       formats=("jpeg", "png", "gif")),  # no WebP
     features=Features(images=True, alt_text=True, link_cards=True, metrics=True),
+    share=ShareLink("https://www.linkedin.com/sharing/share-offsite/?url={url}"),
 )
 
 

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from ..core.networks import CardStyle, CountingRule, Features, FieldLimits, ImageNeeds, Network
+from ..core.networks import (
+    CardStyle,
+    CountingRule,
+    Features,
+    FieldLimits,
+    ImageNeeds,
+    Network,
+    ShareLink,
+)
 from ..core.text import count, limit_of
 from ..exceptions import PermanentError
 from .base import OutgoingPost, SendResult
@@ -20,6 +28,7 @@ NETWORK = Network(
                       formats=("jpeg", "png", "gif", "webp")),
     features=Features(images=True, alt_text=True, link_cards=True,
                       idempotency="Idempotency-Key header", dedup_window=3600, metrics=True),
+    share=ShareLink("https://share.joinmastodon.org/?text={text}"),
 )
 
 

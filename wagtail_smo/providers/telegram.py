@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
-from ..core.networks import CardStyle, CountingRule, Features, FieldLimits, ImageNeeds, Network
-from ..exceptions import AuthenticationError, RateLimited, TemporaryError
+import requests
+
+from ..core.networks import (
+    CardStyle,
+    CountingRule,
+    Features,
+    FieldLimits,
+    ImageNeeds,
+    Network,
+    ShareLink,
+)
+from ..exceptions import AuthenticationError, ProviderError, RateLimited, TemporaryError
 from .base import OutgoingPost, SendResult
 from .http import FROM_ANSWER, ErrorRow, HttpProvider
 
@@ -19,6 +29,7 @@ NETWORK = Network(
     images=ImageNeeds(sizes=(("photo", 1280, 720),), max_bytes=10_000_000),
     # The Bot API exposes no view counts of channel posts.
     features=Features(images=True, link_cards=True, metrics=False),
+    share=ShareLink("https://t.me/share/url?url={url}&text={title}"),
 )
 
 
@@ -50,7 +61,7 @@ class TelegramProvider(HttpProvider):
             raise self.api_error(data, response.status_code)
         return self.field(data, "result", publishing=publishing)
 
-    def check_response(self, response) -> None:
+    def check_response(self, response: requests.Response) -> None:
         """Telegram explains errors in the JSON body: let call() read it."""
         if response.status_code >= 400:
             try:
@@ -59,7 +70,7 @@ class TelegramProvider(HttpProvider):
                 return super().check_response(response)
             raise self.api_error(data, response.status_code)
 
-    def api_error(self, data: dict, status: int):
+    def api_error(self, data: dict, status: int) -> ProviderError:
         """Map ``error_code`` / ``parameters.retry_after`` to the exception hierarchy."""
         code = data.get("error_code") or status
         message = data.get("description") or f"Error {code}"

@@ -16,7 +16,7 @@ import time
 from typing import ClassVar
 from urllib.parse import urlsplit
 
-from ..core.networks import CountingRule, Features, ImageNeeds, Network
+from ..core.networks import CountingRule, Features, ImageNeeds, Network, ShareLink
 from ..exceptions import PermanentError, ProviderError, TemporaryError, UnsupportedFeature
 from .base import OutgoingPost, SendResult
 from .graph import GraphProvider
@@ -35,6 +35,7 @@ NETWORK = Network(
     # Threads fetches images itself from a public URL.
     images=ImageNeeds(sizes=(("post", 1080, 1350),), max_bytes=8_000_000),
     features=Features(images=True, alt_text=True, link_cards=True, metrics=True),
+    share=ShareLink("https://www.threads.net/intent/post?text={title}&url={url}"),
 )
 
 

@@ -14,8 +14,16 @@ so the link stays attached.
 
 from __future__ import annotations
 
-from ..core.networks import FOREVER, CountingRule, Features, ImageNeeds, Network
-from ..exceptions import AuthenticationError, PermanentError, RateLimited, TemporaryError
+from typing import Any
+
+from ..core.networks import FOREVER, CountingRule, Features, ImageNeeds, Network, ShareLink
+from ..exceptions import (
+    AuthenticationError,
+    PermanentError,
+    ProviderError,
+    RateLimited,
+    TemporaryError,
+)
 from .base import OutgoingPost, SendResult
 from .http import ErrorRow, HttpProvider
 
@@ -31,6 +39,7 @@ NETWORK = Network(
     images=ImageNeeds(sizes=(("card", 1200, 630),)),
     features=Features(images=True, link_cards=True, idempotency="guid", dedup_window=FOREVER,
                       metrics=True),
+    share=ShareLink("https://vk.com/share.php?url={url}&title={title}&image={image}"),
 )
 
 
@@ -53,7 +62,7 @@ class VKProvider(HttpProvider):
         ErrorRow(TemporaryError, codes=TEMPORARY_CODES),
     )
 
-    def method(self, name: str, params: dict, *, publishing: bool = False):
+    def method(self, name: str, params: dict, *, publishing: bool = False) -> Any:
         """Call a VK API method (POST form) and return its ``response``."""
         data = {**params, "access_token": self.options.get("ACCESS_TOKEN"),
                 "v": self.options.get("API_VERSION", "5.199")}
@@ -63,7 +72,7 @@ class VKProvider(HttpProvider):
             raise self.api_error(body["error"], response.status_code)
         return self.field(body, "response", publishing=publishing)
 
-    def api_error(self, error: dict, status: int):
+    def api_error(self, error: dict, status: int) -> ProviderError:
         """Map VK's error_code to the exception hierarchy (``api_errors``)."""
         code = int(error.get("error_code", 0))
         message = str(error.get("error_msg") or f"VK error {code}")

@@ -12,9 +12,18 @@ from __future__ import annotations
 
 import time
 
+import requests
 from requests_oauthlib import OAuth1
 
-from ..core.networks import CardStyle, CountingRule, Features, FieldLimits, ImageNeeds, Network
+from ..core.networks import (
+    CardStyle,
+    CountingRule,
+    Features,
+    FieldLimits,
+    ImageNeeds,
+    Network,
+    ShareLink,
+)
 from .base import OutgoingPost, SendResult
 from .http import HttpProvider, parse_retry_after
 
@@ -27,6 +36,7 @@ NETWORK = Network(
     images=ImageNeeds(sizes=(("card", 1200, 600),), aspect="2:1", max_bytes=5_000_000,
                       formats=("jpeg", "png", "gif", "webp")),
     features=Features(images=True, alt_text=True, link_cards=True, metrics=True),
+    share=ShareLink("https://twitter.com/intent/tweet?text={title}&url={url}&via={via}"),
 )
 
 
@@ -49,7 +59,7 @@ class XProvider(HttpProvider):
             resource_owner_secret=options.get("ACCESS_TOKEN_SECRET", ""),
         )
 
-    def answer_retry_after(self, response) -> float | None:
+    def answer_retry_after(self, response: requests.Response) -> float | None:
         """A 429 carries x-rate-limit-reset (epoch seconds) rather than Retry-After (else 60)."""
         if response.status_code == 429 and "Retry-After" not in response.headers:
             reset = response.headers.get("x-rate-limit-reset")
@@ -57,7 +67,7 @@ class XProvider(HttpProvider):
             return wait or parse_retry_after("60")
         return super().answer_retry_after(response)
 
-    def error_message(self, response) -> str:
+    def error_message(self, response: requests.Response) -> str:
         """X's problem details: ``detail``, or the first of ``errors``."""
         try:
             data = response.json()

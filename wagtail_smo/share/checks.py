@@ -51,7 +51,7 @@ def check_site_share_networks(
     except DatabaseError:
         # `migrate` runs database checks before our tables exist: nothing saved, nothing to check.
         return []
-    warnings = []
+    warnings: list[checks.CheckMessage] = []
     for settings in saved:
         names = [block.value for block in settings.share_networks]
         for name in unknown_networks(names):

@@ -6,6 +6,8 @@ documented in ``docs/share.md``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.template import Context
 from django.utils.translation import gettext as _
 from wagtail.models import Page, Site
@@ -100,7 +102,7 @@ def share_assets_context(context: Context) -> dict:
 
 # Tag name -> context function; each renders templates/wagtail_smo/share/<name>.html.
 # ``subscribe_links`` lists feeds, so it lives in ``feeds.tags``.
-INCLUSION_TAGS = {
+INCLUSION_TAGS: dict[str, Callable[..., dict]] = {
     "share_buttons": share_buttons_context,
     "follow_links": follow_links_context,
     "read_next": read_next_context,

@@ -31,7 +31,7 @@ class Command(BaseCommand):
         if not aliases:
             self.stdout.write("No channels configured in WAGTAIL_SMO['PROVIDERS'].")
             return
-        rows = [self.check(alias) for alias in aliases]
+        rows = [self.check_channel(alias) for alias in aliases]
         table = [("CHANNEL", "NETWORK", "STATUS", "DETAIL"), *rows]
         widths = [max(len(str(row[i])) for row in table) for i in range(3)]
         for row in table:
@@ -44,7 +44,7 @@ class Command(BaseCommand):
         if failing:
             raise CommandError(f"{failing} of {len(rows)} channel(s) failing.", returncode=1)
 
-    def check(self, alias: str) -> tuple[str, str, str, str]:
+    def check_channel(self, alias: str) -> tuple[str, str, str, str]:
         """(channel, network, "OK" or "FAILING", account or the network's message)."""
         network = "?"
         try:

@@ -195,11 +195,11 @@ class Command(SmoCommand):
             moment = None if day else parse_datetime(value)
         except ValueError:
             moment = day = None
-        if moment is None and day is None:
-            raise usage_error(
-                f"bad date for {option}: {value!r} (use YYYY-MM-DD or an ISO datetime)"
-            )
         if moment is None:
+            if day is None:
+                raise usage_error(
+                    f"bad date for {option}: {value!r} (use YYYY-MM-DD or an ISO datetime)"
+                )
             moment = datetime.combine(day + timedelta(days=1) if end_of_day else day, time.min)
         if timezone.is_naive(moment):
             moment = timezone.make_aware(moment)
