@@ -83,8 +83,6 @@ def test_smo_audit(on_disk):
 # --- smo_check_providers ---------------------------------------------------------------------
 
 
-@pytest.mark.xfail(reason="Command.check() shadows BaseCommand.check: renamed by the layers2 "
-                          "lane; remove this mark once that is merged", strict=False)
 def test_smo_check_providers(on_disk):
     result = manage("smo_check_providers", env=on_disk)
     assert result.returncode == 0, result.stderr[-2000:]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('wagtail_smo', '0001_initial'),
+        ('wagtail_smo', '0002_serving_settings_updated_at'),
     ]
 
     operations = [
