@@ -125,6 +125,8 @@ def test_autosave_and_preview_together_show_the_new_image(browser_page, sqlite_s
                 }""",
                 new_image.pk,
             )
+            # The Social tab's form asks for an alt text written for the new image.
+            page.locator("[name=social_image_alt]").fill("A newsroom drawn in navy and pale blue")
         page.wait_for_timeout(400)
     expect(card(frame, "x", "image")).to_have_attribute("src", re.compile("images/newsro"),
                                                         timeout=TIMEOUT)
@@ -142,5 +144,6 @@ def test_autosave_and_preview_together_show_the_new_image(browser_page, sqlite_s
             "SELECT content FROM wagtailcore_revision WHERE object_id = ? "
             "ORDER BY id DESC LIMIT 1", (str(post.pk),)).fetchall()
         [(mode,)] = db.execute("PRAGMA journal_mode").fetchall()
-    assert json.loads(content)["social_image"] == new_image.pk
+    saved = json.loads(content)
+    assert (saved["social_image"], saved["social_image_alt_for"]) == (new_image.pk, new_image.pk)
     assert mode == "wal"

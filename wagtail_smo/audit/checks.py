@@ -55,6 +55,22 @@ def check_image(page: Page, meta: SocialMeta, context: AuditContext) -> Iterator
         )
 
 
+def check_alt_image(page: Page, meta: SocialMeta, context: AuditContext) -> Iterator[Finding]:
+    """An alt text written for another image than the page's social image now is."""
+    written_for = getattr(page, "social_image_alt_for", None)
+    image_id = getattr(page, "social_image_id", None)
+    if written_for is None or image_id is None or written_for == image_id:
+        return
+    if not (getattr(page, "social_image_alt", "") or "").strip():
+        return
+    yield Finding(
+        Level.WARNING, "image-alt-other-image",
+        _("The social image alt text was written for another image: the card describes a "
+          "picture it does not show."),
+        _("Describe the current image in “Social image alt text” (Social tab)."),
+    )
+
+
 def check_title(page: Page, meta: SocialMeta, context: AuditContext) -> Iterator[Finding]:
     """Titles longer than the networks show, and titles shared with another live page."""
     length = len(meta.title)
@@ -177,6 +193,7 @@ CHECKS: tuple[Check, ...] = (
     check_routable,
     check_site,
     check_image,
+    check_alt_image,
     check_image_needs,
     check_alt_length,
     check_title,
