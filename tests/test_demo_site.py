@@ -50,3 +50,26 @@ def test_sqlite_options_of_the_example_site(tmp_path, django_db_blocker):
             assert wrapper.transaction_mode == "IMMEDIATE"
         finally:
             wrapper.close()
+
+
+def test_packaging_lists_every_folder_and_ships_templates_and_static(tmp_path):
+    # setuptools warned "Package would be ignored" once per template and static folder (they
+    # hold no __init__.py); find_namespace: lists them, package_data ships their files.
+    import shutil
+    import subprocess
+    import sys
+
+    tree = tmp_path / "src"
+    shutil.copytree(ROOT / "wagtail_smo", tree / "wagtail_smo",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("setup.cfg", "pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, tree / name)
+    result = subprocess.run([sys.executable, "-c", "from setuptools import setup; setup()",
+                             "build_py"], cwd=tree, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    output = result.stdout + result.stderr
+    assert "would be ignored" not in output and "as data is deprecated" not in output
+    built = tree / "build" / "lib" / "wagtail_smo"
+    for source in [*(ROOT / "wagtail_smo" / "templates").rglob("*.html"),
+                   *(ROOT / "wagtail_smo" / "static").rglob("*.*")]:
+        assert (built / source.relative_to(ROOT / "wagtail_smo")).is_file(), source
