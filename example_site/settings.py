@@ -107,6 +107,13 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+# Wagtail i18n with English and Russian: the demo's Russian post lives in a Russian tree
+# (/ru/...), so its og:locale is ru_RU; English pages keep their unprefixed URLs.
+WAGTAIL_I18N_ENABLED = os.environ.get("SMO_DEMO_I18N", "1") == "1"
+LANGUAGES = WAGTAIL_CONTENT_LANGUAGES = [("en", "English"), ("ru", "Русский")]
+if WAGTAIL_I18N_ENABLED:
+    MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.common.CommonMiddleware"),
+                      "django.middleware.locale.LocaleMiddleware")
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [SITE_DIR / "static"]
