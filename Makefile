@@ -31,7 +31,7 @@ demo: $(BIN)/.installed
 		echo "Port $(PORT) is already in use: stop whatever uses it, or run 'make demo PORT=8001'."; exit 1; }
 	@mkdir -p var
 	$(MANAGE) migrate --noinput -v 0
-	$(MANAGE) load_demo_content --create-admin --port $(PORT)
+	$(MANAGE) load_demo_content --create-admin --with-posts --port $(PORT)
 	@echo "Starting the background worker and the site on http://127.0.0.1:$(PORT)/ (admin: admin / changeme)"
 	@trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 		$(MANAGE) db_worker --no-reload & worker=$$!; \

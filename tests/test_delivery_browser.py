@@ -53,3 +53,41 @@ def test_editor_sees_attempt_and_retries(browser_page, live_server, test_output_
         assert len(fake.posts) == 1
         assert list(post.attempts.order_by("started_at", "id").values_list("outcome", flat=True)) == [
             AttemptOutcome.FAILED, AttemptOutcome.SENT]
+
+
+def test_person_settles_a_post_left_sending(browser_page, live_server, test_output_dir):
+    """A worker stopped mid-send 20 minutes ago: the panel says the post needs attention, the
+    person enters the post's address on the network and clicks "Mark as sent"."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from wagtail.models import Page, Site
+
+    get_user_model().objects.create_superuser("boss", "boss@example.com", "secret-pw")
+    root = Site.objects.get(is_default_site=True).root_page
+    article = root.add_child(instance=Page(title="Left sending", slug="left-sending"))
+    with override_settings(WAGTAIL_SMO={"PROVIDERS": {"mastodon": {
+            "BACKEND": "wagtail_smo.providers.console.ConsoleProvider",
+            "OPTIONS": {"NETWORK": "mastodon"}}}}):
+        post = SocialPost.objects.create(page=article, channel="mastodon", text="Half sent",
+                                         status=PostStatus.SENDING, attempt_id="killed")
+        SocialPost.objects.filter(pk=post.pk).update(
+            updated_at=timezone.now() - timedelta(minutes=20))
+        page = browser_page
+        page.goto(f"{live_server.url}/admin/login/")
+        page.fill("#id_username", "boss")
+        page.fill("#id_password", "secret-pw")
+        page.click("button[type=submit]")
+        page.wait_for_url(re.compile(r"/admin/$"))
+        page.goto(f"{live_server.url}/admin/social-posts/?attention=on")
+        assert "Sending: stuck" in page.inner_text("main")
+        page.goto(f"{live_server.url}/admin/social-posts/edit/{post.pk}/")  # -> inspect
+        assert "sending for too long" in page.inner_text("[data-smo-attention]")
+        page.fill("#smo-remote-url", "https://mastodon.example/@smo/1")
+        page.screenshot(path=str(test_output_dir / "delivery-settle-stuck.png"), full_page=True)
+        with page.expect_navigation():
+            page.locator("button[data-smo-action='mark_sent']").click()
+        assert "Marked as sent" in page.inner_text("body")
+        post.refresh_from_db()
+        assert post.status == PostStatus.SENT
+        assert post.remote_url == "https://mastodon.example/@smo/1"

@@ -241,3 +241,98 @@ def test_demo_worker_sends_approved_and_scheduled_console_posts(tmp_path, django
     assert approved.attempts.get().outcome == AttemptOutcome.SENT
     assert scheduled.sent_at >= when, "not before its time"
     assert "[mastodon-demo] Approved in the demo" in log
+
+
+@pytest.mark.postgres
+@needs_shared_database
+@pytest.mark.django_db(transaction=True)
+def test_a_starting_worker_heals_a_stuck_post_without_cron(tmp_path):
+    """No cron, no command, no task in the queue: a db_worker starting is enough. It starts the
+    self-healing chain, whose first round re-sends the post a killed worker left "sending"
+    (Mastodon drops the repeat: one status), and whose next round is deferred in the queue."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from wagtail_smo.models import DeliveryLease
+    from wagtail_smo.posts import delivery
+    from wagtail_smo.posts.outgoing import outgoing_post
+    from wagtail_smo.providers import get_provider
+
+    with fk.FakeMastodon() as fake:
+        providers = {"mastodon": fk.channel_settings("mastodon", fake)}
+        [page] = make_pages(1)
+        post = SocialPost.objects.create(page=page, channel="mastodon", status=PostStatus.APPROVED,
+                                         text="Left sending https://example.com/left")
+        with override_settings(WAGTAIL_SMO={"PROVIDERS": providers}):
+            claim = delivery.claim_post(post.pk)
+            get_provider("mastodon").send(outgoing_post(claim.post), claim.post.delivery_key)
+        SocialPost.objects.filter(pk=post.pk).update(
+            updated_at=timezone.now() - timedelta(minutes=11))
+        DBTaskResult.objects.all().delete()
+        with override_settings(WAGTAIL_SMO={"PROVIDERS": providers}, TASKS=DB_TASKS):
+            worker = start_manage(["db_worker", "--no-startup-delay", "--interval", "0.1"],
+                                  worker_env(DB_TASKS), tmp_path / "healer.log")
+            try:
+                healed = wait_for(lambda: SocialPost.objects.filter(
+                    pk=post.pk, status=PostStatus.SENT).exists(), timeout=60)
+            finally:
+                stop(worker)
+        log = (tmp_path / "healer.log").read_text()
+        assert healed, log
+        assert len(fake.posts) == 1 and len(fake.requests_to("/api/v1/statuses")) == 2
+        assert DeliveryLease.objects.count() == 1
+        rounds = DBTaskResult.objects.filter(task_path__endswith="heal_deliveries")
+        assert rounds.filter(status="SUCCESSFUL").exists()
+        assert rounds.filter(status="READY", run_after__gt=timezone.now()).count() == 1
+
+
+@pytest.mark.redis
+@needs_shared_database
+@pytest.mark.django_db(transaction=True)
+def test_a_starting_rqworker_heals_a_stuck_post_without_cron(tmp_path):
+    """The same self-healing on RQ: an rqworker (with its scheduler, for the deferred rounds)
+    starts the chain, whose first round reconciles the stuck Bluesky post: getRecord finds the
+    record the killed worker created, so the post is marked sent without a second create."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from wagtail_smo.posts import delivery
+    from wagtail_smo.posts.outgoing import outgoing_post
+    from wagtail_smo.providers import get_provider
+    from wagtail_smo.providers.bluesky import BlueskyProvider
+
+    if not redis_available():
+        pytest.skip("Redis is not listening on 127.0.0.1:6379")
+    queue = f"smo-test-{uuid.uuid4().hex[:8]}"
+    rq_queues = {queue: {"HOST": "127.0.0.1", "PORT": 6379, "DB": 0},
+                 "default": {"HOST": "127.0.0.1", "PORT": 6379, "DB": 15}}
+    tasks = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default", queue]}}
+    with fk.FakeBluesky() as fake:
+        providers = {"bluesky": fk.channel_settings("bluesky", fake)}
+        smo = {"PROVIDERS": providers, "DELIVERY": {"QUEUE": queue}}
+        [page] = make_pages(1)
+        post = SocialPost.objects.create(page=page, channel="bluesky", status=PostStatus.APPROVED,
+                                         text="Left sending on RQ https://example.com/rq-heal")
+        with override_settings(WAGTAIL_SMO=smo):
+            BlueskyProvider._sessions.clear()
+            claim = delivery.claim_post(post.pk)
+            get_provider("bluesky").send(outgoing_post(claim.post), claim.post.delivery_key)
+        SocialPost.objects.filter(pk=post.pk).update(
+            updated_at=timezone.now() - timedelta(minutes=11))
+        with override_settings(WAGTAIL_SMO=smo, TASKS=tasks, RQ_QUEUES=rq_queues):
+            worker = start_manage(["rqworker", queue, "--job-class", "django_tasks_rq.Job",
+                                   "--with-scheduler"], worker_env(tasks, rq_queues),
+                                  tmp_path / "rq-heal.log")
+            try:
+                healed = wait_for(lambda: SocialPost.objects.filter(
+                    pk=post.pk, status=PostStatus.SENT).exists(), timeout=60)
+            finally:
+                stop(worker)
+        log = (tmp_path / "rq-heal.log").read_text()
+        assert healed, log
+        post.refresh_from_db()
+        assert len(fake.posts) == 1 and len(fake.requests_to("createRecord")) == 1
+        assert fake.requests_to("getRecord") and post.remote_url.endswith(post.delivery_key)

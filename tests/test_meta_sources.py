@@ -25,9 +25,9 @@ SOURCE = {
     "properties": {
         "kind": {"enum": ["own_field", "page_field", "body", "body_image", "ancestor_image",
                           "site_setting", "site", "project_setting", "page_url", "not_routable",
-                          "none"]},
+                          "generated", "none"]},
         "field": {"type": "string"},
-        "detail": {"enum": ["", "unusable_image", "turned_off"]},
+        "detail": {"enum": ["", "unusable_image", "turned_off", "small_image"]},
         "page_id": {"type": ["integer", "null"]},
     },
     "required": ["kind", "field", "detail", "page_id"],
@@ -107,7 +107,11 @@ def test_left_out_and_turned_off_images_in_the_api(client, demo_content):
     assert data["image"] is None
     assert data["sources"]["image"] == {"kind": "page_field", "field": "main_image",
                                         "detail": "unusable_image", "page_id": None}
-    page = BlogPage.objects.get(slug="shared-without-an-image")
+    # The demo's "shared without an image" page now asks for a generated card (issue 17): a
+    # page with the fallback turned off and no card is made here.
+    page = BlogPage.objects.get(slug="inherits-section-image")
+    page.social_image_fallback = False
+    page.save_revision().publish()
     data = client.get("/smo/meta/", {"path": page.url}).json()
     validate(data)
     assert data["sources"]["image"]["detail"] == "turned_off"

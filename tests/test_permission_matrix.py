@@ -54,6 +54,7 @@ class Ctx:
     failed: SocialPost
     channel: SocialChannel
     free_page: BlogPage  # a page with no open post on x-demo
+    unknown: SocialPost  # failed with its outcome unknown: it needs a person to settle it
 
 
 @dataclass
@@ -190,6 +191,26 @@ CASES = [
          data=lambda ctx: {}, transitions=("cancel",)),
     Case("action duplicate", "wagtail_smo_posts:action", "POST", action("duplicate"), ADDS,
          data=lambda ctx: {"channel": "mastodon-demo"}, transitions=("duplicate",)),
+    # Share again needs "add"; on a failed post it cancels it first, which needs "change".
+    Case("action share again (a failed post)", "wagtail_smo_posts:action", "POST",
+         action("share_again", on="failed"), ADDS, data=lambda ctx: {},
+         transitions=("share_again", "cancel")),
+    Case("action recompose from page", "wagtail_smo_posts:action", "POST",
+         action("recompose"), POSTS, data=lambda ctx: {}),
+    # Settling a post whose outcome is unknown needs "send".
+    Case("action mark sent", "wagtail_smo_posts:action", "POST",
+         action("mark_sent", on="unknown"), ADDS,
+         data=lambda ctx: {"remote_url": "https://mastodon.example/@demo/1"},
+         transitions=("mark_sent",)),
+    Case("action mark failed", "wagtail_smo_posts:action", "POST",
+         action("mark_failed", on="unknown"), ADDS, data=lambda ctx: {},
+         transitions=("mark_failed",)),
+    Case("action settle retry", "wagtail_smo_posts:action", "POST",
+         action("settle_retry", on="unknown"), ADDS, data=lambda ctx: {},
+         transitions=("settle_retry",)),
+    Case("action settle cancel", "wagtail_smo_posts:action", "POST",
+         action("settle_cancel", on="unknown"), ADDS, data=lambda ctx: {},
+         transitions=("settle_cancel",)),
     # Bulk actions of the post listing.
     Case("bulk approve form", "bulk:approve", "GET", bulk("approve"), ADDS, **BULK),
     Case("bulk approve", "bulk:approve", "POST", bulk("approve"), ADDS, data=lambda ctx: {},
@@ -231,7 +252,11 @@ CASES = [
     Case("settings form", "settings:socialmediasettings", "GET", settings_url, ONLY_SUPERUSER),
     Case("settings", "settings:socialmediasettings", "POST", settings_url, ONLY_SUPERUSER,
          data=lambda ctx: {"site_name": "Changed", "profile_links-count": 0,
-                           "share_networks-count": 0, "locale": "", "x_handle": "@x"}),
+                           "share_networks-count": 0, "locale": "", "x_handle": "@x",
+                           "card_mode": "missing", "card_layout": "classic",
+                           "card_background": "#1d3557", "card_text_colour": "#ffffff",
+                           "card_accent": "#e9c46a", "card_subtitle": "section",
+                           "card_site_name": "on"}),
 ]
 
 #: Transitions a person takes somewhere else than in these views, and why.
@@ -275,10 +300,13 @@ def ctx(demo_content) -> Ctx:
     failed_post = SocialPost.objects.create(page=free[2], site=demo_content,
                                             channel="mastodon-demo", text="Failed",
                                             status=PostStatus.FAILED)
+    unknown_post = SocialPost.objects.create(page=free[3], site=demo_content,
+                                             channel="mastodon-demo", text="Unknown",
+                                             status=PostStatus.FAILED, outcome_unknown=True)
     channel = SocialChannel.objects.get(site=demo_content, channel="x-demo")
     SocialChannel.objects.filter(pk=channel.pk).update(auto_approve=False)
     channel.refresh_from_db()
-    return Ctx(demo_content, draft_post, failed_post, channel, free[0])
+    return Ctx(demo_content, draft_post, failed_post, channel, free[0], unknown_post)
 
 
 def refused(response, role: str) -> bool:

@@ -127,7 +127,9 @@ def test_publish_review_count_schedule_and_find_in_calendar(browser_page, site, 
         cell = page.locator(f"td[data-date='{day}']")
         link = cell.locator(f"li[data-post-id='{x_post.pk}'] a")
         assert link.count() == 1
-        assert "x-demo" in link.inner_text() and "10:30" in link.inner_text()
+        # The channel is shown by its name (X), the alias kept in its data attribute.
+        assert link.locator("[data-channel='x-demo']").inner_text() == "X"
+        assert "10:30" in link.inner_text()
     page.screenshot(path=str(test_output_dir / "posts-calendar-week.png"), full_page=True)
     link.click()
     page.wait_for_url(re.compile(rf"/admin/social-posts/edit/{x_post.pk}/"))

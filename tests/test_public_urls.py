@@ -20,6 +20,7 @@ from wagtail.models import Page
 
 from example_site.blog.models import BlogPage
 from tests.fakes import networks as fk
+from wagtail_smo.meta import resolve
 from wagtail_smo.models import PostStatus, SocialPost
 from wagtail_smo.net import host_problem, is_public_url
 from wagtail_smo.posts import delivery
@@ -168,7 +169,10 @@ def test_an_internal_image_url_never_reaches_the_webhook(webhook, page, url):
                                      image_url=url)
     assert delivery.deliver(post.pk) == PostStatus.SENT
     [received] = webhook.posts
-    assert received["image_url"] == ""  # the page has no social image to fall back on
+    # The page's own social image instead (a generated card, as the page has no image of its
+    # own), never the internal address.
+    meta = resolve(page)
+    assert received["image_url"] == (meta.image.url if meta.image else "")
     assert url not in str(received)
 
 

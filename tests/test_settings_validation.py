@@ -36,7 +36,13 @@ def form_data(site, **changes) -> dict:
         "facebook_app_id": smo.facebook_app_id, "organisation_name": smo.organisation_name,
         "organisation_logo": smo.organisation_logo_id or "", "locale": smo.locale,
         "profile_links-count": 0, "share_networks-count": 0,
+        "card_mode": smo.card_mode, "card_layout": smo.card_layout,
+        "card_background": smo.card_background, "card_text_colour": smo.card_text_colour,
+        "card_accent": smo.card_accent, "card_logo": smo.card_logo_id or "",
+        "card_subtitle": smo.card_subtitle,
     }
+    if smo.card_site_name:
+        data["card_site_name"] = "on"
     data.update(changes)
     return data
 
@@ -71,6 +77,9 @@ def test_the_demo_settings_are_valid_and_save(admin_client, demo_content):
     ("site_name", "SMO\nDemo", "Line breaks and control characters are not allowed"),
     ("organisation_name", "SMO\x07Demo", "Line breaks and control characters are not allowed"),
     ("default_image_alt", "A card\r\nwith a break", "Line breaks and control characters"),
+    ("card_background", "red", "Enter a colour as #rrggbb."),
+    ("card_text_colour", "#fff", "Enter a colour as #rrggbb."),
+    ("card_accent", "#e9c46a;x", "Enter a colour as #rrggbb."),
 ])
 def test_a_bad_value_is_refused_with_a_message_and_nothing_changes(
         admin_client, demo_content, field, value, message):

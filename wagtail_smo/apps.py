@@ -14,9 +14,10 @@ class WagtailSmoConfig(AppConfig):
         from .providers.base import install_log_filters
 
         install_log_filters()  # channel secrets never reach the log records of these loggers
-        from .signal_handlers import register_signal_handlers
+        from .signal_handlers import register_signal_handlers, start_chain_in_worker
 
         register_signal_handlers()
+        start_chain_in_worker()  # a task worker starts the self-healing delivery chain
         self.extend_pages()
 
     @staticmethod

@@ -9,6 +9,7 @@ they are. Ids:
 - E004 DELIVERY.TASK_BACKEND not in TASKS, E005 DELIVERY.QUEUE not a queue of that backend
 - E006 META_CACHE not in CACHES, E007 IMAGE_FILTER/LOGO_FILTER not a rendition filter
 - E031 FEEDS.PAGE_TYPES names something that is not a page model
+- E040 a CARDS font that cannot be read, E041 a CARDS layout that cannot be imported
 - E120 a channel's common option (TIMEOUT, MAX_CHARACTERS, ...) of the wrong type
 - E020-E022 share networks (share/checks.py), E100-E106 channels (providers/checks.py)
 """
@@ -23,6 +24,7 @@ from django.apps import AppConfig
 from django.core import checks
 
 from .conf import CHECKED_ELSEWHERE, DEFAULTS, PROVIDER_OPTION_RULES, rule_for
+from .images.checks import card_errors
 from .providers.checks import check_providers
 from .share.checks import check_share_networks, check_site_share_networks
 
@@ -88,7 +90,13 @@ def check_settings(
     if not isinstance(user, dict):
         return errors
     return [*errors, *_task_errors(), *_cache_errors(), *_filter_errors(),
-            *_page_type_errors(), *_provider_option_errors()]
+            *_page_type_errors(), *_provider_option_errors(), *_card_errors()]
+
+
+def _card_errors() -> list[checks.CheckMessage]:
+    """The card fonts and layouts (only the values of the right type: others are reported)."""
+    cards = {key: _checked(f"CARDS.{key}") for key in DEFAULTS["CARDS"]}
+    return card_errors(cards)
 
 
 def _checked(path: str) -> Any:

@@ -62,6 +62,9 @@ DEFAULTS: dict[str, Any] = {
         "BACKOFF_SECONDS": 30,  # first retry delay; doubled each time, with +-50 % jitter
         "BACKOFF_MAX_SECONDS": 3600,
         "STUCK_AFTER_SECONDS": 600,  # a post "sending" longer than this is reconciled
+        # How often the self-healing task (re-enqueued by itself, no cron) reconciles stuck
+        # posts and re-queues lost ones; 0 turns it off (then run smo_deliver_due from cron).
+        "HEAL_EVERY_SECONDS": 60,
     },
     # RSS 2.0 / Atom 1.0 / JSON Feed 1.1 per site and per section (see docs/feeds.md).
     "FEEDS": {
@@ -73,6 +76,15 @@ DEFAULTS: dict[str, Any] = {
         "CACHE_MAX_AGE": 600,  # Cache-Control max-age of feed responses, in seconds
         "WEBSUB_HUB": "",  # e.g. "https://pubsubhubbub.appspot.com/": hub link + ping on publish
         "PURGE_ON_PUBLISH": True,  # purge feed URLs through wagtail.contrib.frontend_cache
+    },
+    # Generated social cards (see docs/images.md). The layout, colours, logo and texts are chosen
+    # per site in Settings > Social media; these are the project-wide parts.
+    "CARDS": {
+        "FOLDER": "smo-cards",  # folder of the card files in the default storage
+        "LAYOUTS": {},  # a site's own layouts: {"name": "dotted.path.LayoutClass"}
+        "FONT": "",  # path of a .ttf/.otf for the card text; "" is the bundled DejaVu Sans
+        "BOLD_FONT": "",  # its bold face for titles; "" is the bundled DejaVu Sans Bold
+        "FALLBACK_FONTS": [],  # fonts tried, in order, for characters FONT lacks (emoji, CJK)
     },
     # UTM tagging of shared links; "{slug}", "{network}" and "{site}" are filled in.
     "UTM": {
@@ -158,6 +170,7 @@ RULES: dict[str, Rule] = {
     "DELIVERY.BACKOFF_SECONDS": number(positive=False),
     "DELIVERY.BACKOFF_MAX_SECONDS": number(positive=False),
     "DELIVERY.STUCK_AFTER_SECONDS": number(positive=True),
+    "DELIVERY.HEAL_EVERY_SECONDS": number(positive=False),
     "FEEDS.PAGE_TYPES": STRING_LIST,  # and page models (checks.py)
     "FEEDS.LIMIT": integer(1),
     "FEEDS.FULL_CONTENT": BOOLEAN,
@@ -167,6 +180,14 @@ RULES: dict[str, Rule] = {
     "FEEDS.WEBSUB_HUB": Rule(lambda v: isinstance(v, str) and (
         v == "" or v.startswith(("http://", "https://"))), "an http(s) URL or an empty string"),
     "FEEDS.PURGE_ON_PUBLISH": BOOLEAN,
+    "CARDS.FOLDER": text(blank=False),
+    "CARDS.LAYOUTS": Rule(
+        lambda v: isinstance(v, dict) and all(isinstance(k, str) and k and isinstance(i, str)
+                                              and i for k, i in v.items()),
+        "a dict of layout names to dotted paths, e.g. {'mine': 'myapp.cards.MyLayout'}"),
+    "CARDS.FONT": text(),  # and a font file (images/checks.py)
+    "CARDS.BOLD_FONT": text(),
+    "CARDS.FALLBACK_FONTS": STRING_LIST,
     "UTM.ENABLED": BOOLEAN,
     "UTM.MEDIUM": text(blank=False),
     "UTM.CAMPAIGN": text(placeholders=("slug", "network", "site")),

@@ -4,8 +4,13 @@ As Wagtail's contrib apps do (``wagtail.contrib.frontend_cache.signal_handlers``
 live beside the code they serve, and ``register_signal_handlers`` connects them, each to the
 senders it needs and no others:
 
-- post drafts: ``page_published`` enqueues the ``create_post_drafts`` task after the commit;
+- post drafts: ``page_published`` enqueues the ``create_post_drafts`` task after the commit, and
+  ``follow_page_posts`` when the page has open posts (they follow the page);
 - delivery: the workflow's ``post_queued`` enqueues ``deliver_post`` after the commit;
+- self-healing delivery (``posts/healing.py``): a worker process starting (``db_worker``,
+  ``rqworker``: django_tasks has no worker-started signal, so the command is read from argv),
+  django_tasks' ``task_started`` and ``post_queued`` make sure one chain of ``heal_deliveries``
+  lives;
 - the meta cache: page models, the tag models and tag links of pages, images, renditions, sites,
   locales, the social settings, view restrictions and page moves (nothing else: saving a post or
   a user leaves cached meta alone);
@@ -16,12 +21,19 @@ This module sits at the top: it imports the tasks and the parts whose signals it
 
 from __future__ import annotations
 
+import logging
+import sys
+import threading
+import time
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from django.apps import apps
+from django.db import connections
 from django.db.models import Model
 from django.db.models.signals import post_delete, post_save
+from django_tasks.signals import task_started
 from taggit.managers import TaggableManager
 from wagtail.images import get_image_model
 from wagtail.models import Locale, Page, PageViewRestriction, Revision, Site, get_page_models
@@ -30,9 +42,14 @@ from wagtail.signals import page_published, page_unpublished, post_page_move
 from .feeds import changes as feeds
 from .meta import cache as meta_cache
 from .models import SocialMediaSettings, SocialPost
-from .posts import drafts, workflow
-from .posts.tasks import create_post_drafts, deliver_post
+from .posts import drafts, following, healing, workflow
+from .posts.tasks import create_post_drafts, deliver_post, follow_page_posts, heal_deliveries
 from .queue import enqueue
+
+logger = logging.getLogger("wagtail_smo")
+
+#: Management commands that run a task worker: the self-healing chain is checked at their start.
+WORKER_COMMANDS = ("db_worker", "rqworker")
 
 
 def create_drafts_on_publish(
@@ -41,6 +58,8 @@ def create_drafts_on_publish(
     """``page_published`` receiver: enqueue the page's post draft task after the commit."""
     if not instance.live or getattr(instance, "alias_of_id", None):
         return  # a page only *scheduled* to go live, or an alias: nothing is shared yet
+    if SocialPost.objects.filter(page_id=instance.pk, status__in=following.FOLLOWING).exists():
+        enqueue(follow_page_posts, instance.pk)  # its open posts follow the page
     if not drafts.wants_drafts(instance):
         return  # cheap check on the instance at hand: no task for a page that will not share
     enqueue(create_post_drafts, instance.pk, revision.pk if revision is not None else None)
@@ -49,8 +68,40 @@ def create_drafts_on_publish(
 def enqueue_delivery(
     sender: type[SocialPost], post_id: int, run_after: datetime | None = None, **kwargs: Any
 ) -> None:
-    """``post_queued`` receiver: enqueue the post's delivery task after the commit."""
+    """``post_queued`` receiver: enqueue the post's delivery task after the commit (and check,
+    now and then, that the self-healing chain lives)."""
     enqueue(deliver_post, post_id, run_after=run_after)
+    healing.ensure_chain_now_and_then(heal_deliveries)
+
+
+def check_chain_on_task(sender: type, **kwargs: object) -> None:
+    """django_tasks' ``task_started`` receiver (in workers): the chain lives, now and then."""
+    healing.ensure_chain_now_and_then(heal_deliveries)
+
+
+def _start_chain_when_ready() -> None:
+    """In a starting worker: once every app is ready, make sure a chain lives."""
+    deadline = time.monotonic() + 60
+    while not apps.ready and time.monotonic() < deadline:
+        time.sleep(0.05)
+    try:
+        healing.ensure_chain(heal_deliveries)
+    except Exception:
+        logger.exception("Self-healing delivery: the chain could not be started")
+    finally:
+        connections.close_all()  # this thread's connections only
+
+
+def start_chain_in_worker(argv: list[str] | None = None) -> threading.Thread | None:
+    """When this process is a task worker (``manage.py db_worker`` / ``rqworker``), start the
+    self-healing chain from a short-lived thread (the database is not to be used during
+    ``ready()``); the thread, or None in any other process."""
+    argv = sys.argv if argv is None else argv
+    if len(argv) < 2 or argv[1] not in WORKER_COMMANDS:
+        return None
+    thread = threading.Thread(target=_start_chain_when_ready, name="smo-heal-start", daemon=True)
+    thread.start()
+    return thread
 
 
 def _connect_both(receiver: Callable[..., Any], sender: type[Model], uid: str) -> None:
@@ -107,5 +158,6 @@ def register_signal_handlers() -> None:
     """Connect every receiver of wagtail-smo (called once, from ``WagtailSmoConfig.ready``)."""
     page_published.connect(create_drafts_on_publish, dispatch_uid="wagtail_smo_post_drafts")
     workflow.post_queued.connect(enqueue_delivery, dispatch_uid="wagtail_smo_delivery")
+    task_started.connect(check_chain_on_task, dispatch_uid="wagtail_smo_heal_on_task")
     _connect_meta_cache()
     _connect_feeds()

@@ -1,5 +1,7 @@
 """Admin registration of wagtail-smo: declarative, the implementations live in each area."""
 
+from django.templatetags.static import static
+from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.log_actions import LogActionRegistry
 from wagtail.snippets.models import register_snippet
@@ -13,9 +15,17 @@ from .posts.workflow import LOG_ACTIONS as POST_LOG_ACTIONS
 register_snippet(SocialPostViewSet)
 hooks.register("register_bulk_action", posts_admin.ApproveBulkAction)
 hooks.register("register_bulk_action", posts_admin.ScheduleBulkAction)
+# After Wagtail's own delete action for every snippet (order 0), so that this one wins for posts.
+hooks.register("register_bulk_action", posts_admin.DeleteBulkAction, order=1)
 hooks.register("construct_homepage_panels", posts_admin.dashboard_panels)
 hooks.register("register_page_header_buttons", posts_admin.page_header_buttons)
 hooks.register("register_admin_menu_item", posts_admin.calendar_menu_item)
+
+
+@hooks.register("insert_global_admin_css")
+def posts_admin_css() -> str:
+    """Status colours and the calendar's layout, wherever posts are listed (home included)."""
+    return format_html('<link rel="stylesheet" href="{}">', static("wagtail_smo/posts_admin.css"))
 
 
 @hooks.register("register_admin_viewset")

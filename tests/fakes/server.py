@@ -8,6 +8,9 @@ Faults can be queued for the next request whose path contains a string:
 - ``malformed``: create the post, then answer 200 with a body that is not JSON;
 - ``drop``: create the post, then close the connection without an answer;
 - ``hang``: create the post, then never answer (until the server stops).
+
+``delay(path_contains, seconds)`` slows every answer to matching requests (the post is created
+first), and ``in_flight`` counts requests being answered: a test kills a worker while one is.
 """
 
 from __future__ import annotations
@@ -83,6 +86,8 @@ class FakeServer:
     def __init__(self) -> None:
         self.requests: list[Recorded] = []
         self.faults: list[Fault] = []
+        self.delays: dict[str, float] = {}
+        self.in_flight = 0
         self.lock = threading.RLock()
         self._stop = threading.Event()
         server = self
@@ -125,6 +130,11 @@ class FakeServer:
         with self.lock:
             self.faults.append(Fault(path_contains, kind, **kwargs))
 
+    def delay(self, path_contains: str, seconds: float) -> None:
+        """Answer every request whose path contains ``path_contains`` ``seconds`` late."""
+        with self.lock:
+            self.delays[path_contains] = seconds
+
     def requests_to(self, path_contains: str, method: str | None = None) -> list[Recorded]:
         """Recorded requests whose path contains ``path_contains``."""
         return [r for r in self.requests if path_contains in r.path
@@ -165,6 +175,17 @@ class FakeServer:
         with self.lock:
             reply = self.route(request)
         if fault is None:
+            wait = max((seconds for part, seconds in self.delays.items() if part in request.path),
+                       default=0.0)
+            if wait:
+                with self.lock:
+                    self.in_flight += 1
+                try:
+                    time.sleep(wait)
+                    return self._send(handler, reply)
+                finally:
+                    with self.lock:
+                        self.in_flight -= 1
             return self._send(handler, reply)
         if fault.kind == "slow":
             time.sleep(fault.seconds)

@@ -13,8 +13,11 @@ from urllib.parse import urlsplit
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 
+from ..images.layouts import get_layout
+from ..images.spec import LARGE_CARD_MIN, CardError
+from ..meta.cards import card_spec
 from ..meta.resolver import SocialMeta
-from ..meta.sources import MISSING, Source
+from ..meta.sources import GENERATED, MISSING, SMALL_IMAGE, Source
 from ..meta.text import DESCRIPTION_TAG_MAX
 from . import limits
 from .context import AuditContext
@@ -155,6 +158,41 @@ def check_site(page: Page, meta: SocialMeta, context: AuditContext) -> Iterator[
         )
 
 
+def check_generated_card(page: Page, meta: SocialMeta, context: AuditContext) -> Iterator[Finding]:
+    """A generated card shared instead of a too-small image, and a title the card's layout
+    has to cut."""
+    source = meta.sources.get("image", MISSING)
+    if meta.image is None or source.kind != GENERATED:
+        return
+    if source.detail == SMALL_IMAGE:
+        yield Finding(
+            Level.WARNING, "image-too-small",
+            _("The page's image is smaller than %(w)s×%(h)s pixels, too small for a large card, "
+              "so a generated card is shared instead.")
+            % {"w": LARGE_CARD_MIN[0], "h": LARGE_CARD_MIN[1]},
+            _("Choose an image of at least 1200×630 pixels, or keep the generated card."),
+        )
+    from ..models import SocialMediaSettings  # at call time, as describe_source does
+
+    site = context.site_for(page)
+    settings = SocialMediaSettings.for_site(site) if site else None
+    try:
+        spec = card_spec(settings, title=meta.title, section=meta.section,
+                         published=meta.published_time, site_name=meta.site_name)
+        fitted = get_layout(spec.layout).fit_title(spec)
+    except CardError:
+        return  # the resolver has logged the setting at fault, and shares no card then
+    if fitted.cut:
+        shown = " ".join(fitted.lines)
+        yield Finding(
+            Level.WARNING, "card-title-cut",
+            _("The title is too long for the generated card's layout: the card shows “%(shown)s”.")
+            % {"shown": shown},
+            _("Write a shorter Social title in the Social tab (about %(n)s characters fit).")
+            % {"n": max(1, len(shown) - 1)},
+        )
+
+
 def _left_out_finding(page: Page, source: Source, context: AuditContext) -> Finding:
     """Say why the image named by ``source`` cannot be used: a missing file or its format."""
     found_in = Source(source.kind, source.field, page_id=source.page_id)  # where, not the fault
@@ -196,6 +234,7 @@ CHECKS: tuple[Check, ...] = (
     check_alt_image,
     check_image_needs,
     check_alt_length,
+    check_generated_card,
     check_title,
     check_description,
 )

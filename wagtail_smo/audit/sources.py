@@ -84,6 +84,12 @@ def _found_in(page: Any, source: Source) -> str:
         return _("the page's address on its site")
     if kind == kinds.NOT_ROUTABLE:
         return _("none: the page has no public address")
+    if kind == kinds.GENERATED:
+        if source.detail == kinds.SMALL_IMAGE:
+            return _("a generated card, as the page's own image is too small for a large card")
+        if name == "social_card":
+            return _("a generated card, as the page asks (Social tab)")
+        return _("a generated card (Settings › Social media)")
     if kind == kinds.NONE:
         if source.detail == kinds.TURNED_OFF:
             return _("turned off for this page")

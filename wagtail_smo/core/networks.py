@@ -253,6 +253,10 @@ CORE_NETWORKS: tuple[Network, ...] = (
         sizes=(("pin", 1000, 1500),), aspect="2:3", required=True),
         share=ShareLink("https://www.pinterest.com/pin/create/button/"
                         "?url={url}&media={image}&description={summary}")),
+    # Instagram takes only images (no share link): 4:5 portrait (the most space in the feed) or
+    # square. A post for it gets a generated card in this size (docs/images.md).
+    Network("instagram", "Instagram", share_only=True, images=ImageNeeds(
+        sizes=(("portrait", 1080, 1350), ("square", 1080, 1080)), aspect="4:5", required=True)),
     Network("email", _("E-mail"), share_only=True,
             share=ShareLink("mailto:?subject={title}&body={description}\n\n{url}")),
 )
@@ -374,6 +378,28 @@ def network_for_channel(alias: str) -> Network:
 
 
 # --- what callers ask of a network --------------------------------------------------------------
+
+def channel_label(alias: str) -> str:
+    """A channel's name for people: its ``LABEL`` setting, else its network's label (followed
+    by the alias when several channels post to that network). The alias of an unknown channel."""
+    try:
+        config = channel_config(alias)
+        if config.get("LABEL"):
+            return str(config["LABEL"])
+        network = network_for_channel(alias)
+    except ImproperlyConfiguredChannel:  # UnknownNetwork too
+        return alias
+    siblings = [other for other in smo_settings.PROVIDERS if _network_key_or_none(other)
+                == network.key]
+    return str(network.label) if len(siblings) <= 1 else f"{network.label} ({alias})"
+
+
+def _network_key_or_none(alias: str) -> str | None:
+    try:
+        return network_key_of(channel_config(alias))
+    except ImproperlyConfiguredChannel:
+        return None
+
 
 def counting_rule(network: str | Network) -> CountingRule:
     """The counting rule ``network`` declares (UnknownNetwork if it has none)."""

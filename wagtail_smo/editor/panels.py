@@ -78,6 +78,7 @@ def social_panels() -> list[Panel]:
                 FieldPanel("social_image"),
                 FieldPanel("social_image_alt", widget=CountedTextInput("alt")),
                 FieldPanel("social_image_fallback"),
+                FieldPanel("social_card"),
             ],
             heading=_("Card image"),
         ),

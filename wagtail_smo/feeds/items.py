@@ -17,6 +17,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.exceptions import FieldDoesNotExist
+from django.core.files.storage import Storage
 from django.db.models import ForeignKey, QuerySet, prefetch_related_objects
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
@@ -25,6 +26,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
 from ..conf import smo_settings
+from ..images.store import storage as cards_storage
 from ..meta import ResolveContext, SocialImage, SocialMeta, resolve
 from ..meta.locales import prefetch_translations
 from ..meta.tree import url_parts
@@ -228,6 +230,11 @@ def _image_lengths(metas: list[SocialMeta]) -> dict[str, int]:
     """
     urls = {m.image.url: m.image.image_id for m in metas if m.image and m.image.image_id}
     lengths: dict[str, int] = {}
+    for meta in metas:  # generated cards: a file of the default storage, no rendition row
+        if meta.image and meta.image.file_name:
+            size = stored_size(cards_storage(), meta.image.file_name)
+            if size is not None:
+                lengths[meta.image.url] = size
     if not urls:
         return lengths
     rendition_model = get_image_model().get_rendition_model()
@@ -249,11 +256,17 @@ def file_size(file: FieldFile) -> int | None:
     """Size in bytes of a stored file, cached by name; None when the file is missing."""
     if not file.name:  # a field without a file: nothing to measure
         return None
-    key = f"wagtail-smo:file-size:{file.name}"
+    return stored_size(file.storage, file.name)
+
+
+def stored_size(storage: Storage, name: str) -> int | None:
+    """Size in bytes of the file ``name`` of ``storage``, cached (file names carry a hash of
+    their contents: renditions and generated cards never change); None when it is missing."""
+    key = f"wagtail-smo:file-size:{name}"
     size = cache.get(key)
     if size is None:
         try:
-            size = file.storage.size(file.name)
+            size = storage.size(name)
         except Exception:  # missing file or storage error: leave the length out
             return None
         cache.set(key, size, None)

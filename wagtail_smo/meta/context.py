@@ -52,3 +52,7 @@ class ResolveContext:
     translations: dict[Any, list[tuple[int, str]]] = field(default_factory=dict)
     #: Results already served in this context, by page id: (state stamp, ``resolver.SocialMeta``).
     results: dict[int, tuple[tuple, Any]] = field(default_factory=dict)
+    #: Storage names of the generated cards the pages of this context use.
+    cards: set[str] = field(default_factory=set)
+    #: Draw generated cards again even when their file exists (``smo_generate_images --force``).
+    redraw_cards: bool = False

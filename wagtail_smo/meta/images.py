@@ -39,6 +39,8 @@ class SocialImage:
     mime_type: str
     alt: str
     image_id: int | None = None
+    #: The file's name in the default storage when it is a generated card (no Wagtail image).
+    file_name: str = ""
 
     @property
     def secure_url(self) -> str:

@@ -20,7 +20,7 @@ from django.utils import timezone
 from wagtail.models import Page, Site
 
 from ..conf import smo_settings
-from . import cache
+from . import cache, cards
 from .context import ResolveContext
 from .images import SocialImage, absolute_url, first_body_image, social_image
 from .locales import locale_alternates, page_locale
@@ -28,6 +28,7 @@ from .sites import site_and_url, site_settings_of, site_values
 from .sources import (
     BODY,
     BODY_IMAGE,
+    GENERATED,
     MISSING,
     NONE,
     NOT_ROUTABLE,
@@ -35,6 +36,7 @@ from .sources import (
     PAGE_FIELD,
     PAGE_URL,
     SITE_SETTING,
+    SMALL_IMAGE,
     TURNED_OFF,
     Source,
 )
@@ -145,9 +147,14 @@ def _resolve(page: Page, context: ResolveContext) -> SocialMeta:
     title, sources["title"] = _resolve_title(page)
     description, sources["description"] = _resolve_description(page, site_settings)
     ancestors = site_ancestors(page, site, context)
-    image, sources["image"] = _resolve_image(page, site, site_settings, ancestors, context)
-    sources["url"] = Source(PAGE_URL) if page_url else Source(NOT_ROUTABLE)
     shared = site_values(site, site_settings, context)
+    page_section = section(page, ancestors, site)
+    published = _published(page)
+    image, sources["image"] = _resolve_image(
+        page, site, site_settings, ancestors, context,
+        card=_CardText(title, page_section, published, shared.site_name),
+    )
+    sources["url"] = Source(PAGE_URL) if page_url else Source(NOT_ROUTABLE)
     sources["site_name"] = shared.site_name_source
     locale, sources["locale"] = page_locale(page, site_settings, language_code)
     creator_field = getattr(page, "smo_x_creator_field", None)
@@ -166,9 +173,9 @@ def _resolve(page: Page, context: ResolveContext) -> SocialMeta:
         locale=locale,
         image=image,
         author=clean_text(_attr_value(page, getattr(page, "smo_author_field", None))),
-        section=section(page, ancestors, site),
+        section=page_section,
         tags=_tags(page),
-        published_time=_published(page),
+        published_time=published,
         modified_time=page.last_published_at,
         reading_minutes=_reading_minutes(page),
         locale_alternates=locale_alternates(page, locale, context),
@@ -241,16 +248,51 @@ def _is_rich_text_field(page: Page, name: str) -> bool:
 # --- image ---------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _CardText:
+    """The resolved values a generated card shows."""
+
+    title: str
+    section: str
+    published: datetime | None
+    site_name: str
+
+
 def _resolve_image(
     page: Page, site: Site | None, site_settings: Any, ancestors: list[Page],
-    context: ResolveContext,
+    context: ResolveContext, card: _CardText,
 ) -> tuple[SocialImage | None, Source]:
+    mode = cards.mode_of(page, site_settings)
     image, alt, source = _find_image(page, site_settings, ancestors, context)
+    found = social_image(image, alt, site, context=context) if image is not None else None
+
+    def generated(field: str, detail: str = "", background: Any = None) -> tuple[
+            SocialImage | None, Source]:
+        drawn = cards.generated_card(
+            page, site, site_settings, title=card.title, section=card.section,
+            published=card.published, site_name=card.site_name, image=background,
+            context=context)
+        return drawn, Source(GENERATED, field, detail)
+
+    if mode == "always":
+        # The page's own image can be the background of a layout that draws one.
+        background = image if found is not None and not cards.too_small(found) else None
+        drawn = generated("social_card" if getattr(page, "social_card", "") else "card_mode",
+                          background=background)
+        if drawn[0] is not None:
+            return drawn
     if image is None:
+        if mode == "missing" and source == MISSING:
+            drawn = generated("")
+            if drawn[0] is not None:
+                return drawn
         return None, source
-    found = social_image(image, alt, site, context=context)
     if found is None:
         return None, source.left_out()
+    if mode == "missing" and cards.too_small(found):
+        drawn = generated("", SMALL_IMAGE)
+        if drawn[0] is not None:
+            return drawn
     return found, source
 
 

@@ -24,16 +24,19 @@ SITE = "site"  #: the Wagtail Site itself (its site name)
 PROJECT_SETTING = "project_setting"  #: a Django setting (LANGUAGE_CODE)
 PAGE_URL = "page_url"  #: the page's own address on its site
 NOT_ROUTABLE = "not_routable"  #: no address: the page is under no site's root page
+GENERATED = "generated"  #: a card drawn by wagtail-smo (``wagtail_smo.images``)
 NONE = "none"  #: no value
 
 KINDS = (OWN_FIELD, PAGE_FIELD, BODY, BODY_IMAGE, ANCESTOR_IMAGE, SITE_SETTING, SITE,
-         PROJECT_SETTING, PAGE_URL, NOT_ROUTABLE, NONE)
+         PROJECT_SETTING, PAGE_URL, NOT_ROUTABLE, GENERATED, NONE)
 
 # The vocabulary of ``Source.detail``.
 UNUSABLE_IMAGE = "unusable_image"  #: an image was found but cannot be served to crawlers
 TURNED_OFF = "turned_off"  #: the page turned the fallback off (``social_image_fallback``)
+#: a generated card replaces the page's image, which is too small for a large card
+SMALL_IMAGE = "small_image"
 
-DETAILS = ("", UNUSABLE_IMAGE, TURNED_OFF)
+DETAILS = ("", UNUSABLE_IMAGE, TURNED_OFF, SMALL_IMAGE)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Site
 
-from ..core.networks import channel_aliases, channel_config, channel_network, default_template
+from ..core.networks import (
+    channel_aliases,
+    channel_config,
+    channel_label,
+    channel_network,
+    default_template,
+)
 from ..core.text import PLACEHOLDERS, validate_template
 
 TEMPLATE_HELP = _("Empty: the network's default template. Placeholders: ") + ", ".join(
@@ -83,7 +89,7 @@ class SocialChannel(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.channel} ({self.site})"
+        return f"{channel_label(self.channel)} ({self.site})"
 
     def clean(self) -> None:
         """Refuse a channel alias that is not configured in settings."""

@@ -14,8 +14,11 @@ class AttemptOutcome(models.TextChoices):
     FAILED = "failed", _("Failed")
     #: The request may have reached the network: a person must check before retrying.
     UNKNOWN = "unknown", _("Outcome unknown")
-    #: The worker stopped mid-attempt and the network de-duplicates: queued again.
+    #: The request may have reached the network (the worker stopped mid-attempt, or the answer
+    #: was lost) and the network de-duplicates within its window: queued again.
     INTERRUPTED = "interrupted", _("Interrupted, queued again")
+    #: A person settled the post (marked it sent or failed, retried or cancelled it).
+    SETTLED = "settled", _("Settled by a person")
 
 
 class DeliveryAttempt(models.Model):
@@ -50,3 +53,24 @@ class DeliveryAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} #{self.number}: {self.outcome}"
+
+
+class DeliveryLease(models.Model):
+    """A named lease held by one chain of a periodic task (the self-healing delivery check).
+
+    Whoever finds the lease expired takes it with a new ``token`` and starts a chain; a task
+    carrying another token stops. So however many workers start, one chain lives.
+    """
+
+    name = models.CharField(_("name"), max_length=64, unique=True)
+    token = models.CharField(_("token"), max_length=64)
+    expires_at = models.DateTimeField(_("expires at"))
+    #: A log row, not content (see DeliveryAttempt).
+    wagtail_reference_index_ignore = True
+
+    class Meta:
+        verbose_name = _("delivery lease")
+        verbose_name_plural = _("delivery leases")
+
+    def __str__(self) -> str:
+        return f"{self.name} until {self.expires_at:%Y-%m-%d %H:%M:%S}"

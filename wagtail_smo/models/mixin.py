@@ -149,6 +149,14 @@ class SocialMetaMixin(SocialPreviewMixin, models.Model):
         ),
     )
 
+    social_card = models.CharField(
+        _("generated card"), max_length=10, blank=True, default="",
+        choices=[("", _("As the site's settings say")),
+                 ("always", _("Always use a generated card")),
+                 ("never", _("Never use a generated card"))],
+        help_text=_("A card drawn from the page's title (Settings › Social media sets its look)."),
+    )
+
     exclude_from_feeds = models.BooleanField(
         _("leave out of feeds"), default=False,
         help_text=_("Keep this page out of the site's RSS, Atom and JSON feeds and exports."),

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ..core.networks import channel_label
+
 
 class PostStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
@@ -63,6 +65,13 @@ class SocialPost(models.Model):
     remote_id = models.CharField(_("remote id"), max_length=255, blank=True)
     remote_url = models.URLField(_("remote URL"), max_length=2000, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
+    #: What the text was composed from: ``inputs`` (the page's social values the composer read)
+    #: and the ``text``, ``link`` and ``image_id`` it produced. Empty for a post written by hand
+    #: or imported. A post whose fields still equal the composed ones was not edited by hand.
+    composed_from = models.JSONField(_("composed from"), default=dict, blank=True, editable=False)
+    #: The page's social values that changed since this post was written, ``{name: [before,
+    #: after]}``; non-empty: "page changed since this draft was written" (see posts/following.py).
+    page_changed = models.JSONField(_("page changed"), default=dict, blank=True, editable=False)
     #: Id of the delivery attempt that holds the post while it is sending (see posts/delivery.py).
     attempt_id = models.CharField(max_length=64, blank=True, editable=False)
     #: Stable per post (a Bluesky TID): the idempotency key, rkey or guid sent on every attempt,
@@ -70,6 +79,9 @@ class SocialPost(models.Model):
     delivery_key = models.CharField(max_length=32, blank=True, editable=False)
     #: When a failed attempt that will be retried automatically may run again (backoff).
     retry_at = models.DateTimeField(_("next retry"), null=True, blank=True, editable=False)
+    #: On a failed post: the request may have reached the network (a worker stopped mid-send, an
+    #: answer was lost) and could not be safely repeated. A person settles it (posts/workflow.py).
+    outcome_unknown = models.BooleanField(_("outcome unknown"), default=False, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="+",
@@ -98,7 +110,14 @@ class SocialPost(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.channel}: {self.page_id} ({self.status})"
+        """"Page title · Channel name", as people name a post."""
+        title = self.page.title if self.page_id else _("(no page)")
+        return f"{title} · {self.channel_label}"
+
+    @property
+    def channel_label(self) -> str:
+        """The name of the post's channel (its LABEL setting, else its network's name)."""
+        return channel_label(self.channel)
 
     @property
     def is_open(self) -> bool:

@@ -7,6 +7,7 @@ import re
 
 from django.conf.locale import LANG_INFO
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
@@ -14,6 +15,7 @@ from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import StreamField
 
 from ..core.networks import share_choices
+from ..images.layouts import layout_choices
 
 
 def share_network_choices() -> list[tuple[str, str]]:
@@ -69,6 +71,22 @@ def settings_problems(values: dict[str, str]) -> dict[str, str]:
         if CONTROL_CHARACTERS.search(values.get(name) or ""):
             problems[name] = _("Line breaks and control characters are not allowed here.")
     return problems
+def card_layout_choices() -> list[tuple[str, str]]:
+    """Choices of the card layout setting: the built-in layouts and the site's own
+    (``WAGTAIL_SMO["CARDS"]["LAYOUTS"]``), read when a form is built."""
+    return layout_choices()
+
+
+#: When pages get a generated card (see docs/images.md).
+CARD_MODES = [
+    ("off", _("Never")),
+    ("missing", _("When a page has no usable image")),
+    ("always", _("For every page")),
+]
+#: The line drawn above the title of a generated card.
+CARD_SUBTITLES = [("section", _("The page's section")), ("date", _("The page's date")),
+                  ("none", _("Nothing"))]
+_COLOUR = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Enter a colour as #rrggbb."))
 
 
 class ProfileLinkBlock(blocks.StructBlock):
@@ -84,7 +102,7 @@ class SocialMediaSettings(BaseSiteSetting):
     """Site-wide defaults and identities used by every social output."""
 
     # Images used by every page's tags come with the settings in one query.
-    select_related = ["default_image", "organisation_logo"]
+    select_related = ["default_image", "organisation_logo", "card_logo"]
 
     site_name = models.CharField(
         _("site name"),
@@ -163,6 +181,29 @@ class SocialMediaSettings(BaseSiteSetting):
     # database, so a change made by one process is seen by every other one. Null on rows not
     # saved since the field was added.
     updated_at = models.DateTimeField(auto_now=True, null=True, editable=False)
+
+    card_mode = models.CharField(
+        _("generated cards"), max_length=10, choices=CARD_MODES, default="missing",
+        help_text=_("When a page is shared with a card drawn from its title. A page can ask for "
+                    "one always, or never, in its Social tab."),
+    )
+    card_layout = models.CharField(_("card layout"), max_length=50, default="classic",
+                                   choices=card_layout_choices)
+    card_background = models.CharField(_("card background colour"), max_length=7,
+                                       default="#1d3557", validators=[_COLOUR])
+    card_text_colour = models.CharField(_("card text colour"), max_length=7, default="#ffffff",
+                                        validators=[_COLOUR])
+    card_accent = models.CharField(_("card accent colour"), max_length=7, default="#e9c46a",
+                                   validators=[_COLOUR],
+                                   help_text=_("The section or date line and the site name."))
+    card_logo = models.ForeignKey(
+        "wagtailimages.Image", verbose_name=_("card logo"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+        help_text=_("Drawn at the top of generated cards (a PNG with transparency works best)."),
+    )
+    card_subtitle = models.CharField(_("line above the title"), max_length=10,
+                                     choices=CARD_SUBTITLES, default="section")
+    card_site_name = models.BooleanField(_("show the site name"), default=True)
 
     class Meta:
         verbose_name = _("social media")

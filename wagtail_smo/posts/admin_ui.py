@@ -12,6 +12,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext_lazy
@@ -20,9 +21,10 @@ from wagtail.admin.panels import Panel
 from wagtail.admin.ui.components import Component
 from wagtail.admin.widgets import Button
 from wagtail.models import Page
+from wagtail.snippets.bulk_actions.delete import DeleteBulkAction as SnippetDeleteBulkAction
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 
-from ..models import PostStatus, SocialPost
+from ..models import OPEN_STATUSES, PostStatus, SocialPost
 from . import workflow
 
 
@@ -135,37 +137,64 @@ class ScheduleBulkAction(_PostBulkAction):
         workflow.schedule(post, start + timedelta(minutes=interval * index), user)
 
 
+class DeleteBulkAction(SnippetDeleteBulkAction):
+    """Wagtail's bulk delete of snippets, worded for posts (registered after Wagtail's own)."""
+
+    models = [SocialPost]
+    aria_label = gettext_lazy("Delete selected social posts")
+
+
 class SocialPostsDashboardPanel(Component):
-    """Admin home: drafts awaiting approval and failed posts, for people who handle posts."""
+    """Admin home: posts by status, the next scheduled ones, and those that need attention.
+
+    Drawn with Wagtail's own pieces (``{% panel %}``, the summary list, dashboard listings).
+    """
 
     name = "smo_social_posts"
     order = 150
     template_name = "wagtail_smo/posts/dashboard_panel.html"
+    #: Rows of each list of posts.
+    shown = 5
 
     def __init__(self, user: AbstractBaseUser | AnonymousUser) -> None:
         self.user = user
 
     def get_context_data(self, parent_context: Mapping[str, Any] | None = None) -> dict:
-        """Counts of drafts and failed posts, links to them and the five latest failures."""
+        """Counts per status with links, the next scheduled posts, failures and stale posts."""
         counts = dict(
-            SocialPost.objects.filter(status__in=[PostStatus.DRAFT, PostStatus.FAILED])
-            .values_list("status").annotate(n=Count("pk")).values_list("status", "n")
+            SocialPost.objects.values_list("status").annotate(n=Count("pk"))
+            .values_list("status", "n")
         )
         listing = reverse("wagtail_smo_posts:list")
+        posts = SocialPost.objects.select_related("page")
+        open_posts = posts.filter(status__in=OPEN_STATUSES)
         return {
+            "statuses": [
+                {"status": status, "label": label, "count": counts.get(status, 0),
+                 "url": f"{listing}?status={status}"}
+                for status, label in PostStatus.choices
+            ],
             "drafts": counts.get(PostStatus.DRAFT, 0),
             "failed": counts.get(PostStatus.FAILED, 0),
             "drafts_url": f"{listing}?status={PostStatus.DRAFT}",
             "failed_url": f"{listing}?status={PostStatus.FAILED}",
             "calendar_url": reverse("wagtail_smo_posts:calendar"),
-            "recent_failures": SocialPost.objects.filter(status=PostStatus.FAILED)
-            .select_related("page").order_by("-updated_at")[:5],
+            "next_scheduled": posts.filter(status=PostStatus.SCHEDULED,
+                                           scheduled_at__gte=timezone.now())
+            .order_by("scheduled_at")[:self.shown],
+            "recent_failures": posts.filter(status=PostStatus.FAILED)
+            .order_by("-updated_at")[:self.shown],
+            # Open posts whose page changed since they were written.
+            "stale": open_posts.exclude(page_changed={}).count(),
+            "stale_posts": open_posts.exclude(page_changed={})
+            .order_by("scheduled_at", "-updated_at")[:self.shown],
+            "stale_url": f"{listing}?page_changed=true",
         }
 
 
 def dashboard_panels(request: HttpRequest, panels: list[Component]) -> None:
-    """``construct_homepage_panels``: add the posts panel for users who may change posts."""
-    if workflow.can(request.user, "change"):
+    """``construct_homepage_panels``: add the posts panel for users who may see posts."""
+    if workflow.can_see(request.user):
         panels.append(SocialPostsDashboardPanel(request.user))
 
 
@@ -183,7 +212,7 @@ def page_header_buttons(
     page: Page, user: AbstractBaseUser, view_name: str, next_url: str | None = None
 ) -> Iterator[Button]:
     """``register_page_header_buttons``: "Social posts (Draft: 2)" in the page editor's header."""
-    if view_name != "edit" or not workflow.can(user, "change"):
+    if view_name != "edit" or not workflow.can_see(user):
         return
     summary = page_posts_summary(page)
     label = _("Social posts (%(summary)s)") % {"summary": summary} if summary else _(
@@ -216,13 +245,21 @@ class SocialPostsPanel(Panel):
                 SocialPost.objects.filter(page=page).order_by("-created_at")[:20]
                 if page and page.pk else []
             )
-            context["can_view"] = workflow.can(self.request.user, "change")
+            context["can_view"] = workflow.can_see(self.request.user)
             return context
+
+
+class PostsMenuItem(MenuItem):
+    """A menu item shown only to users who may open what it links to (no bare 403)."""
+
+    def is_shown(self, request: HttpRequest) -> bool:
+        """Shown to users who may see social posts."""
+        return workflow.can_see(request.user)
 
 
 def calendar_menu_item() -> MenuItem:
     """``register_admin_menu_item``: "Social calendar", next to "Social posts"."""
-    return MenuItem(
+    return PostsMenuItem(
         gettext_lazy("Social calendar"), reverse("wagtail_smo_posts:calendar"),
         icon_name="date", order=251,
     )

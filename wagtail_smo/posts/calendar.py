@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 from ..models import PostStatus, SocialPost
 from . import workflow
 
-SHOWN = (PostStatus.SCHEDULED, PostStatus.APPROVED, PostStatus.SENDING, PostStatus.SENT,
-         PostStatus.FAILED)
+#: Posts shown on their day (a draft only once it has a planned time).
+SHOWN = (PostStatus.DRAFT, PostStatus.SCHEDULED, PostStatus.APPROVED, PostStatus.SENDING,
+         PostStatus.SENT, PostStatus.FAILED)
 
 
 def calendar_days(view: str, anchor: datetime.date) -> list[datetime.date]:
@@ -52,7 +53,7 @@ def posts_by_day(days: list[datetime.date]) -> dict[datetime.date, list[SocialPo
 
 def calendar_view(request: HttpRequest) -> HttpResponse:
     """Month (default) or week view; ``?date=YYYY-MM-DD`` picks the month or week shown."""
-    if not workflow.can(request.user, "change") and not workflow.can(request.user, "view"):
+    if not workflow.can_see(request.user):
         return HttpResponseForbidden()
     view = "week" if request.GET.get("view") == "week" else "month"
     anchor = parse_date(request.GET.get("date") or "") or timezone.localdate()
@@ -66,6 +67,11 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
         previous = (first - datetime.timedelta(days=1)).replace(day=1)
         following = (first + datetime.timedelta(days=32)).replace(day=1)
         title = first.strftime("%B %Y")
+    # Drag and drop (and its keyboard form) move a scheduled post under the "schedule"
+    # transition's permission; the action view checks it again with the no-past-time rule.
+    movable = {post.pk for posts in by_day.values() for post in posts
+               if post.status == PostStatus.SCHEDULED
+               and workflow.allows(request.user, "schedule", post)}
     weeks = [
         [(day, by_day[day], day.month == anchor.month or view == "week") for day in days[i:i + 7]]
         for i in range(0, len(days), 7)
@@ -73,5 +79,7 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(request, "wagtail_smo/posts/calendar.html", {
         "view": view, "anchor": anchor, "weeks": weeks, "title": title,
         "previous": previous, "following": following, "today": timezone.localdate(),
+        "movable": movable, "here": request.get_full_path(),
+        "now": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
         "page_title": _("Social posts calendar"), "header_icon": "date",
     })

@@ -12,11 +12,14 @@ re-checks everything at run time. The drafts' statuses come from the workflow.
 from __future__ import annotations
 
 import logging
+from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.utils import timezone
 from wagtail.images.models import AbstractImage
-from wagtail.models import Page, Revision
+from wagtail.models import Page, Revision, Site
 
 from ..core.networks import network_limit
 from ..meta import SocialMeta, resolve
@@ -93,6 +96,7 @@ def create_drafts(page: Page, *, revision_id: int | None = None) -> list[SocialP
             page=page, revision_id=revision_id, site=site, channel=channel.channel,
             text=composed.text, link=composed.link, image_id=image_id, created_by_id=user_id,
             status=workflow.initial_status(made_by[channel.channel]),
+            composed_from=composed_record(meta, composed, image_id),
         )
         for channel in channels
         for composed in [compose_for_channel(page, channel, meta=meta)]
@@ -132,6 +136,60 @@ def compose_for_channel(
         campaign=channel.utm_campaign or None,
         tags=channel.hashtag_sources(meta.tags),
     )
+
+
+def channel_for(site: Site | None, alias: str) -> SocialChannel:
+    """The site's settings of channel ``alias``; unsaved defaults when the site has none."""
+    found = SocialChannel.objects.filter(site=site, channel=alias).first() if site else None
+    return found or SocialChannel(site=site, channel=alias)
+
+
+def page_inputs(meta: SocialMeta) -> dict[str, Any]:
+    """The page's social values a post is composed from, as JSON (compared on each publish)."""
+    return {
+        "title": meta.title, "description": meta.description, "url": meta.url or "",
+        "image": (meta.image.image_id or meta.image.url) if meta.image else None,
+        "tags": list(meta.tags), "author": meta.author, "section": meta.section,
+        "site_name": meta.site_name,
+    }
+
+
+def composed_record(meta: SocialMeta, composed: ComposedPost,
+                    image_id: int | None) -> dict[str, Any]:
+    """A post's ``composed_from``: the inputs read and the text, link and image they gave."""
+    return {"inputs": page_inputs(meta), "text": composed.text, "link": composed.link,
+            "image_id": image_id}
+
+
+def composed_fields(page: Page, alias: str) -> dict[str, Any]:
+    """A new post's text, link, image, revision and record, composed from ``page`` for ``alias``."""
+    page = page.specific
+    meta = resolve(page)
+    composed = compose_for_channel(page, channel_for(page.get_site(), alias), meta=meta)
+    image_id = meta.image.image_id if meta.image else None
+    return {
+        "text": composed.text, "link": composed.link, "image_id": image_id,
+        "revision_id": page.live_revision_id,
+        "composed_from": composed_record(meta, composed, image_id),
+        "page_changed": {},
+    }
+
+
+def share_again(post: SocialPost, user: AbstractBaseUser | AnonymousUser) -> SocialPost:
+    """A new draft composed from the page as it is now, for the channel of a closed post."""
+    return workflow.share_again(post, user, composed_fields(post.page, post.channel))
+
+
+def duplicate(post: SocialPost, user: AbstractBaseUser | AnonymousUser,
+              channel: str | None = None) -> SocialPost:
+    """Copy ``post``; to another channel the copy is composed for that channel's network.
+
+    A copy for another network keeps nothing of the original's text: its UTM source, length
+    rule, template and hashtags are the new channel's.
+    """
+    channel = channel or post.channel
+    composed = composed_fields(post.page, channel) if channel != post.channel else None
+    return workflow.duplicate(post, user, channel, composed=composed)
 
 
 def _revision_user_id(revision_id: int | None) -> int | None:

@@ -215,9 +215,12 @@ def validate_rows(rows: list[tuple[int, dict]]) -> ImportResult:
             key = (page.pk, channel)
             if key in seen:
                 problems.append(f"same page and channel as row {seen[key]}")
-            elif SocialPost.objects.filter(page=page, channel=channel,
-                                           status__in=OPEN_STATUSES).exists():
-                problems.append(f"the page already has an open post for {channel}")
+            elif blocking := SocialPost.objects.filter(page=page, channel=channel,
+                                                       status__in=OPEN_STATUSES).first():
+                # A closed post (sent, cancelled) never blocks sharing the page again.
+                problems.append(f"the page already has an open post for {channel} "
+                                f"({blocking.get_status_display().lower()}): cancel it or wait "
+                                f"until it is sent")
             seen.setdefault(key, n)
         if problems or when is None:  # a bad date-time is always one of the problems
             result.problems.extend(f"row {n}: {p}" for p in problems)

@@ -8,7 +8,10 @@ ORM or the resolver.
 from __future__ import annotations
 
 from ..conf import smo_settings
+from ..core.networks import network_for_channel
+from ..exceptions import ImproperlyConfiguredChannel
 from ..meta import resolve
+from ..meta.cards import network_card
 from ..meta.images import absolute_url
 from ..models import SocialPost
 from ..net import is_public_url
@@ -35,6 +38,14 @@ def outgoing_post(post: SocialPost) -> OutgoingPost:
         # attached image, not the page's social image.
         site = post.page.get_site() if post.page_id else None
         image_url = absolute_url(rendition.url, site) or ""
+    if image is None and meta is not None and not post.image_url:
+        # A network that takes only images (Instagram, Pinterest) gets a card in its own size.
+        try:
+            card = network_card(post.page.specific, meta, network_for_channel(post.channel))
+        except ImproperlyConfiguredChannel:
+            card = None
+        if card is not None:
+            image, mime, alt, image_url = card[1], card[0].mime_type, card[0].alt, card[0].url
     return OutgoingPost(
         text=post.text, link=post.link or (meta.url if meta else "") or "",
         title=meta.title if meta else "", description=meta.description if meta else "",

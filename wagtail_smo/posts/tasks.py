@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from . import delivery, drafts
+from . import delivery, drafts, following, healing
 
 
 @task()
@@ -32,6 +32,18 @@ def reconcile_posts() -> dict:
 
 
 @task()
+def heal_deliveries(token: str) -> dict:
+    """One round of the self-healing chain (see ``posts/healing.py``); enqueues the next."""
+    return healing.heal_round(heal_deliveries, token)
+
+
+@task()
 def create_post_drafts(page_id: int, revision_id: int | None = None) -> list[int]:
     """Create a published page's post drafts (enqueued after its publish commits); their ids."""
     return [post.pk for post in drafts.create_drafts_for(page_id, revision_id)]
+
+
+@task()
+def follow_page_posts(page_id: int) -> dict:
+    """A republished page: recompose its untouched drafts, flag its other open posts."""
+    return following.follow_page(page_id)

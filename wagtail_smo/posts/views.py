@@ -8,28 +8,25 @@ import django_filters
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import (
     HttpRequest,
     HttpResponse,
     HttpResponseForbidden,
-    HttpResponseNotAllowed,
     HttpResponseNotFound,
-    HttpResponseRedirect,
     JsonResponse,
 )
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import select_template
 from django.urls import URLPattern, URLResolver, path, reverse
-from django.utils.dateparse import parse_datetime
 from django.utils.functional import cached_property
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, ObjectList, PageChooserPanel
-from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
+from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.widgets import HeaderButton
 from wagtail.models import Page, Site
 from wagtail.snippets.views.snippets import (
@@ -39,16 +36,17 @@ from wagtail.snippets.views.snippets import (
     SnippetViewSet,
 )
 
-from ..core.networks import count_length, network_limit
+from ..core.networks import channel_label, count_length, network_limit
 from ..meta import resolve
 from ..models import OPEN_STATUSES, PostStatus, SocialPost
 from ..pages import sections
 from ..providers import channel_aliases, channel_config, channel_network
-from . import workflow
+from . import following, workflow
+from .actions import ACTION_FIELD, FORM_ACTIONS, action_view, perform_action
 
 
-def _channel_choices():
-    return [(alias, alias) for alias in channel_aliases()]
+def _channel_choices() -> list[tuple[str, str]]:
+    return [(alias, channel_label(alias)) for alias in channel_aliases()]
 
 
 class SocialPostFilterSet(WagtailFilterSet):
@@ -70,10 +68,32 @@ class SocialPostFilterSet(WagtailFilterSet):
         label=gettext_lazy("Created"), widget=DateRangePickerWidget
     )
     page_id = django_filters.NumberFilter(field_name="page_id", widget=forms.HiddenInput)
+    page_changed = django_filters.BooleanFilter(
+        label=gettext_lazy("Page changed since written"), method="filter_page_changed",
+        widget=forms.NullBooleanSelect,
+    )
+    attention = django_filters.BooleanFilter(
+        label=gettext_lazy("Needs attention"), method="filter_attention",
+        widget=forms.CheckboxInput,
+        help_text=gettext_lazy("Stuck while sending, or failed with an unknown outcome."),
+    )
 
     class Meta:
         model = SocialPost
-        fields = ["status", "channel", "site", "section", "scheduled_at", "created_at", "page_id"]
+        fields = ["status", "channel", "site", "section", "scheduled_at", "created_at", "page_id",
+                  "page_changed", "attention"]
+
+    def filter_page_changed(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
+        """Posts flagged "page changed" (yes) or not (no)."""
+        if value is None:
+            return queryset
+        stale = queryset.exclude(page_changed={})
+        return stale if value else queryset.filter(page_changed={})
+
+    def filter_attention(self, queryset: QuerySet[SocialPost], name: str,
+                         value: bool | None) -> QuerySet[SocialPost]:
+        """Posts a person must settle (checked), or every post."""
+        return queryset.filter(workflow.attention_q()) if value else queryset
 
     def filter_section(
         self, queryset: QuerySet[SocialPost], name: str, value: Page
@@ -122,7 +142,7 @@ class SocialPostForm(WagtailAdminModelForm):
             # so Django would not check it: say it here instead of failing on save.
             raise forms.ValidationError(
                 _("This page already has an open post for %(channel)s: edit that one instead.")
-                % {"channel": post.channel}
+                % {"channel": post.channel_label}
             )
         if "text" in cleaned and post.channel in channel_aliases():
             post.text = cleaned["text"]
@@ -147,22 +167,57 @@ class SocialPostForm(WagtailAdminModelForm):
 
 
 class SocialPostEditView(EditView):
-    """Edit a post: live counter, card preview, actions and delivery attempts around the form."""
+    """Edit a post: live counter, card preview, actions and delivery attempts around the form.
+
+    The action buttons (approve, schedule, send, cancel, duplicate) submit the edit form itself
+    with an ``smo-action``: what is in the form is validated and saved, then the status changes,
+    in one transaction. An invalid form, or an action the workflow refuses, changes nothing and
+    the form comes back with the typed text and the error.
+    """
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         post = get_object_or_404(SocialPost, pk=kwargs.get("pk"))
-        if post.status not in workflow.EDITABLE:
+        # Links lead here from the listing, calendar, dashboard and page editor: a post that
+        # cannot change, or a user who may only look, gets the read-only view instead of a 403.
+        if post.status not in workflow.EDITABLE or (
+                not workflow.can(request.user, "change") and workflow.can_see(request.user)):
             return redirect("wagtail_smo_posts:inspect", post.pk)
         return super().dispatch(request, *args, **kwargs)
 
     def save_instance(self) -> SocialPost:
         instance = super().save_instance()
         workflow.after_edit(instance, self.request.user)
+        following.acknowledge(instance)  # the screen showed what changed on the page
         return instance
+
+    def form_valid(self, form: SocialPostForm) -> HttpResponse:
+        """Save; with an ``smo-action``, then take that workflow action in the same transaction."""
+        name = self.request.POST.get(ACTION_FIELD)
+        if not name:
+            return super().form_valid(form)
+        if name not in FORM_ACTIONS:
+            return HttpResponseNotFound()
+        self.form = form
+        try:
+            with transaction.atomic():
+                self.object = self.save_instance()
+                post, message = perform_action(self.object, name, self.request.user,
+                                               self.request.POST)
+        except PermissionDenied as exc:
+            return HttpResponseForbidden(str(exc))
+        except workflow.WorkflowError as exc:
+            # Rolled back: the form is shown again as typed, with the reason.
+            self.object.refresh_from_db()
+            form.add_error(None, str(exc))
+            self.produced_error_message = str(exc)
+            return self.form_invalid(form)
+        messages.success(self.request, message)
+        return redirect("wagtail_smo_posts:edit", post.pk)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context.update(post_context(self.object, self.request.user))
+        context["in_edit_form"] = True
         return context
 
 
@@ -181,7 +236,12 @@ def post_context(post: SocialPost, user: workflow.Actor) -> dict:
     """What the edit and inspect views show next to a post."""
     length, limit = post_length(post)
     attempts = select_template(["wagtail_smo/posts/_attempts.html", "wagtail_smo/posts/_none.html"])
+    attention = workflow.needs_attention(post)
+    # A post that needs attention offers the four settle actions instead of retry and cancel.
+    can_settle = attention and workflow.allows(user, "mark_sent", post)
     return {
+        "needs_attention": attention,
+        "can_settle": can_settle,
         "post": post,
         "network": channel_network(post.channel),
         "length": length,
@@ -189,74 +249,19 @@ def post_context(post: SocialPost, user: workflow.Actor) -> dict:
         "card": resolve(post.page.specific) if post.page_id else None,
         # The buttons follow the state machine's table (the actions check it again).
         "can_approve": workflow.allows(user, "approve", post),
-        "can_send": workflow.allows(user, "send_now", post) or workflow.allows(user, "retry", post),
-        "can_cancel": workflow.allows(user, "cancel", post),
+        "can_send": not can_settle and (workflow.allows(user, "send_now", post)
+                                        or workflow.allows(user, "retry", post)),
+        "can_cancel": not can_settle and workflow.allows(user, "cancel", post),
         "can_duplicate": workflow.can(user, "add"),
+        "can_share_again": (post.status in workflow.SHAREABLE_AGAIN and workflow.can(user, "add")
+                            and (post.status != PostStatus.FAILED
+                                 or workflow.allows(user, "cancel", post))),
         "attempts_template": attempts.template.name,
-        "channels": channel_aliases(),
+        "page_changes": following.describe(post),
+        "can_recompose": (bool(post.composed_from) and post.status in workflow.EDITABLE
+                          and workflow.can(user, "change")),
+        "channels": _channel_choices(),
     }
-
-
-def action_view(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    """POST-only: approve, schedule, send, cancel or duplicate one post."""
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    post = get_object_or_404(SocialPost, pk=pk)
-    try:
-        if action == "approve":
-            workflow.approve(post, request.user)
-            messages.success(request, _("Approved: the post goes out as soon as possible."))
-        elif action == "schedule":
-            when = _parse_when(request.POST.get("scheduled_at", ""))
-            workflow.schedule(post, when, request.user)
-            messages.success(request, _("Scheduled for %(when)s.") % {"when": when})
-        elif action == "send":
-            workflow.send_now(post, request.user)
-            messages.success(request, _("The post is on its way."))
-        elif action == "cancel":
-            workflow.cancel(post, request.user)
-            messages.success(request, _("The post was cancelled."))
-        elif action == "duplicate":
-            post = workflow.duplicate(post, request.user, request.POST.get("channel") or None)
-            messages.success(request, _("A new draft was created."))
-        else:
-            return HttpResponseNotFound()
-    except PermissionDenied as exc:
-        # A plain 403 (Wagtail's admin would turn PermissionDenied into a redirect home).
-        return HttpResponseForbidden(str(exc))
-    except workflow.WorkflowError as exc:
-        messages.error(request, str(exc))
-    if not request.POST.get("next"):
-        return redirect("wagtail_smo_posts:edit", post.pk)
-    return HttpResponseRedirect(safe_next_url(request, reverse("wagtail_smo_posts:list")))
-
-
-def safe_next_url(request: HttpRequest, fallback: str) -> str:
-    """The request's ``next`` if it leads to a path of this site, else ``fallback``.
-
-    Only a path ("/admin/...") or an absolute URL on this host (https only when the request is
-    https) passes: another site, ``//host``, ``javascript:`` and a bare word are refused. The
-    value is never reversed as a URL name (a bad one raised NoReverseMatch: a 500).
-    """
-    url = (request.POST.get("next") or request.GET.get("next") or "").strip()
-    if not url.startswith("/") and not url.lower().startswith(("http://", "https://")):
-        return fallback
-    if url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()},
-                                       require_https=request.is_secure()):
-        return url
-    return fallback
-
-
-def _parse_when(value: str):
-    """A datetime from the admin's date-time widget (site time zone), or a WorkflowError."""
-    field = forms.DateTimeField()
-    try:
-        when = field.clean(value)
-    except forms.ValidationError:
-        when = parse_datetime(value or "")
-    if when is None:
-        raise workflow.WorkflowError(_("Choose a valid date and time."))
-    return when
 
 
 def count_view(request: HttpRequest) -> HttpResponse:
@@ -277,18 +282,59 @@ def count_view(request: HttpRequest) -> HttpResponse:
     })
 
 
+def status_label(post: SocialPost) -> str:
+    """The post's status for the listing, saying when it needs a person."""
+    if post.status == PostStatus.FAILED and post.outcome_unknown:
+        return _("Failed: outcome unknown")
+    if workflow.needs_attention(post):
+        return _("Sending: stuck")
+    return post.get_status_display()
+
+
+class StatusColumn(Column):
+    """A post's status as colour, icon and text, flagged when its page changed since."""
+
+    cell_template_name = "wagtail_smo/posts/_status_cell.html"
+
+
+class WhenColumn(Column):
+    """A date and time written out in the user's time zone ("Sat 6 Dec 2026, 10:30"): a post
+    days ahead must not read "just now", as Wagtail's relative dates put it."""
+
+    cell_template_name = "wagtail_smo/posts/_when_cell.html"
+
+
 class SocialPostIndexView(IndexView):
     """The listing, with links to the calendar and the schedule import in its header."""
 
+    def get_base_queryset(self) -> QuerySet:
+        """Posts with their page (each row is named after it)."""
+        return super().get_base_queryset().select_related("page")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        """Wagtail's context plus the bulk action footer's words: "posts", not "snippets"."""
+        context = super().get_context_data(**kwargs)
+        context["bulk_strings"] = {
+            "SINGULAR": _("1 post selected"),
+            "PLURAL": _("%(objects)s posts selected"),
+            "ALL": _("All %(objects)s posts on this screen selected"),
+            "ALL_IN_LISTING": _("All posts in listing selected"),
+        }
+        return context
+
     @cached_property
     def header_buttons(self) -> list[HeaderButton]:
-        return [
+        """Wagtail's buttons, the calendar, and the import for users who may add posts."""
+        buttons = [
             *super().header_buttons,
             HeaderButton(_("Calendar"), url=reverse("wagtail_smo_posts:calendar"),
                          icon_name="date"),
-            HeaderButton(_("Import a schedule"), url=reverse("wagtail_smo_posts:import"),
-                         icon_name="upload"),
         ]
+        if workflow.can(self.request.user, "add"):
+            buttons.append(HeaderButton(_("Import a schedule"),
+                                        url=reverse("wagtail_smo_posts:import"),
+                                        icon_name="upload"))
+        return buttons
 
 
 class SocialPostViewSet(SnippetViewSet):
@@ -310,16 +356,18 @@ class SocialPostViewSet(SnippetViewSet):
     index_view_class = SocialPostIndexView
     inspect_view_class = SocialPostInspectView
     edit_template_name = "wagtail_smo/posts/edit.html"
+    index_template_name = "wagtail_smo/posts/index.html"
     list_per_page = 50
     ordering = ["-created_at"]
     list_display = [
-        TitleColumn("text", label=gettext_lazy("Post"), url_name="wagtail_smo_posts:edit",
-                    accessor=lambda p: (p.text[:80] + "…") if len(p.text) > 80 else p.text),
-        Column("channel", label=gettext_lazy("Channel")),
-        Column("page", label=gettext_lazy("Page")),
-        Column("status", label=gettext_lazy("Status"), accessor="get_status_display"),
-        DateColumn("scheduled_at", label=gettext_lazy("Scheduled for")),
-        DateColumn("sent_at", label=gettext_lazy("Sent")),
+        TitleColumn("post", label=gettext_lazy("Post"), url_name="wagtail_smo_posts:edit",
+                    accessor=str),
+        Column("text", label=gettext_lazy("Text"),
+               accessor=lambda p: (p.text[:80] + "…") if len(p.text) > 80 else p.text),
+        Column("channel", label=gettext_lazy("Channel"), accessor="channel_label"),
+        StatusColumn("status", label=gettext_lazy("Status"), accessor=status_label),
+        WhenColumn("scheduled_at", label=gettext_lazy("Scheduled for"), sort_key="scheduled_at"),
+        WhenColumn("sent_at", label=gettext_lazy("Sent"), sort_key="sent_at"),
     ]
     edit_handler = ObjectList(
         [

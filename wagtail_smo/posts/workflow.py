@@ -6,6 +6,11 @@ the entry it writes in Wagtail's history. Everything that changes a status goes 
 ``transition`` (or ``initial_status`` and ``record_created`` for a post being created): the admin
 views and bulk actions, the schedule import, draft creation and delivery.
 
+A post that needs attention (``needs_attention``: "sending" past ``STUCK_AFTER_SECONDS``, or
+failed with its outcome unknown) can always be settled by a person with the send permission:
+mark it sent (with its URL), mark it failed, retry or cancel it (``posts/settling.py``); those
+rows are ``attention`` rows, made only while the post still needs attention.
+
 ``transition`` changes the post with a conditional UPDATE (status still one it starts from, plus
 any condition of the caller), so two clicks or two workers never act twice. A post that enters
 the queue (approved or scheduled) is announced with the ``post_queued`` signal; the receiver
@@ -16,9 +21,9 @@ queue helper enqueues.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -34,6 +39,8 @@ from django.utils.translation import gettext_lazy as _l
 from wagtail.log_actions import log
 from wagtail.models import ModelLogEntry
 
+from ..conf import smo_settings
+from ..core.networks import channel_label
 from ..exceptions import InvalidPostState
 from ..models import OPEN_STATUSES, PostStatus, SocialPost
 
@@ -43,6 +50,8 @@ APPROVABLE = (PostStatus.DRAFT, PostStatus.APPROVED, PostStatus.SCHEDULED)
 EDITABLE = (PostStatus.DRAFT, PostStatus.APPROVED, PostStatus.SCHEDULED, PostStatus.FAILED)
 #: Statuses from which a post can be cancelled (not while a worker is sending it).
 CANCELLABLE = (PostStatus.DRAFT, PostStatus.APPROVED, PostStatus.SCHEDULED, PostStatus.FAILED)
+#: Statuses of a post that can be shared again: closed ones, and a failed one (closed on the way).
+SHAREABLE_AGAIN = (PostStatus.SENT, PostStatus.FAILED, PostStatus.CANCELLED)
 #: Statuses of a post waiting in the queue for a worker.
 QUEUED = (PostStatus.APPROVED, PostStatus.SCHEDULED)
 #: Every status but "sent". A worker's success is written whatever a person or the reconciler
@@ -66,8 +75,15 @@ LOG_ACTIONS = {
     "wagtail_smo.post.retry": (_l("Retry social post"), _l("Failed social post queued again")),
     "wagtail_smo.post.cancel": (_l("Cancel social post"), _l("Social post cancelled")),
     "wagtail_smo.post.duplicate": (_l("Duplicate social post"), _l("Social post duplicated")),
+    "wagtail_smo.post.share_again": (_l("Share again"), _l("New draft to share the page again")),
     "wagtail_smo.post.import": (_l("Import social post"), _l("Social post imported")),
+    "wagtail_smo.post.mark_sent": (_l("Mark social post as sent"),
+                                   _l("Social post marked as sent")),
+    "wagtail_smo.post.mark_failed": (_l("Mark social post as failed"),
+                                     _l("Social post marked as failed")),
 }
+#: Statuses of a post that may need a person's attention (see ``needs_attention``).
+SETTLEABLE = (PostStatus.SENDING, PostStatus.FAILED)
 
 
 @dataclass(frozen=True)
@@ -80,6 +96,8 @@ class Transition:
     permission: str | None
     #: The Wagtail log action written for it, or None (delivery's record is its DeliveryAttempt).
     log_action: str | None = None
+    #: Only while the post needs attention (stuck "sending", or failed with an unknown outcome).
+    attention: bool = False
 
 
 TRANSITIONS: dict[str, Transition] = {
@@ -87,6 +105,7 @@ TRANSITIONS: dict[str, Transition] = {
     "create": Transition((), PostStatus.DRAFT, "add", "wagtail_smo.post.create"),
     "auto_approve": Transition((), PostStatus.APPROVED, SYSTEM, "wagtail_smo.post.create"),
     "duplicate": Transition((), PostStatus.DRAFT, "add", "wagtail_smo.post.duplicate"),
+    "share_again": Transition((), PostStatus.DRAFT, "add", "wagtail_smo.post.share_again"),
     "import": Transition((), PostStatus.SCHEDULED, "approve", "wagtail_smo.post.import"),
     "import_draft": Transition((), PostStatus.DRAFT, "add", "wagtail_smo.post.import"),
     # A person's actions.
@@ -100,6 +119,15 @@ TRANSITIONS: dict[str, Transition] = {
     "cancel": Transition(CANCELLABLE, PostStatus.CANCELLED, "change", "wagtail_smo.post.cancel"),
     # An edit by someone who may not approve (Wagtail logs the edit itself).
     "back_to_draft": Transition(QUEUED, PostStatus.DRAFT, "change"),
+    # Settling a post that needs attention (stuck "sending" or outcome unknown): send permission.
+    "mark_sent": Transition(SETTLEABLE, PostStatus.SENT, "send", "wagtail_smo.post.mark_sent",
+                            attention=True),
+    "mark_failed": Transition(SETTLEABLE, PostStatus.FAILED, "send",
+                              "wagtail_smo.post.mark_failed", attention=True),
+    "settle_retry": Transition(SETTLEABLE, WAITING, "send", "wagtail_smo.post.retry",
+                               attention=True),
+    "settle_cancel": Transition(SETTLEABLE, PostStatus.CANCELLED, "send",
+                                "wagtail_smo.post.cancel", attention=True),
     # Delivery (no user).
     "claim": Transition(QUEUED, PostStatus.SENDING, SYSTEM),
     "sent": Transition(NOT_SENT, PostStatus.SENT, SYSTEM),
@@ -127,6 +155,28 @@ def can(user: Actor, action: str) -> bool:
     return user.has_perm(f"wagtail_smo.{action}_socialpost")  # type: ignore[union-attr]
 
 
+def can_see(user: Actor) -> bool:
+    """True if ``user`` may open the posts listing, the calendar and a post (view or change)."""
+    return can(user, "view") or can(user, "change")
+
+
+def attention_q(now: datetime | None = None) -> Q:
+    """Posts that need a person: "sending" past the stuck threshold, or failed with their
+    outcome unknown (the "needs attention" filter of the post list)."""
+    stuck_after = timedelta(seconds=smo_settings.DELIVERY["STUCK_AFTER_SECONDS"])
+    cutoff = (now or timezone.now()) - stuck_after
+    return (Q(status=PostStatus.SENDING, updated_at__lte=cutoff)
+            | Q(status=PostStatus.FAILED, outcome_unknown=True))
+
+
+def needs_attention(post: SocialPost) -> bool:
+    """True if ``post`` is stuck "sending" or failed with its outcome unknown."""
+    if post.status == PostStatus.FAILED:
+        return post.outcome_unknown
+    stuck_after = timedelta(seconds=smo_settings.DELIVERY["STUCK_AFTER_SECONDS"])
+    return post.status == PostStatus.SENDING and post.updated_at <= timezone.now() - stuck_after
+
+
 def allows(user: Actor, name: str, post: SocialPost) -> bool:
     """True if ``user`` may make the transition ``name`` and ``post`` is in one of its statuses.
 
@@ -134,6 +184,7 @@ def allows(user: Actor, name: str, post: SocialPost) -> bool:
     """
     step = TRANSITIONS[name]
     return (step.permission is not SYSTEM and post.status in step.sources
+            and (not step.attention or needs_attention(post))
             and can(user, step.permission))
 
 
@@ -179,6 +230,8 @@ def transition(post: SocialPost, name: str, user: Actor | None = None, *, where:
     status = _target(step, post, changes)
     changes.update(status=status, updated_at=timezone.now())
     rows = SocialPost.objects.filter(pk=post.pk, status__in=step.sources)
+    if step.attention:
+        rows = rows.filter(attention_q())
     updated = rows.filter(where or Q()).update(**changes)
     if not updated:
         return False
@@ -191,7 +244,7 @@ def transition(post: SocialPost, name: str, user: Actor | None = None, *, where:
     return True
 
 
-def _act(post: SocialPost, name: str, user: Actor | None, **changes: Any) -> SocialPost:
+def act(post: SocialPost, name: str, user: Actor | None, **changes: Any) -> SocialPost:
     """A person's transition: refused with a clear message when the post moved on meanwhile."""
     if not transition(post, name, user, **changes):
         post.refresh_from_db()
@@ -254,7 +307,7 @@ def validate_schedule_time(when: datetime | None) -> None:
 def approve(post: SocialPost, user: Actor | None) -> SocialPost:
     """Approve a draft: it is sent as soon as possible (or at its scheduled time)."""
     scheduled = post.scheduled_at and post.scheduled_at > timezone.now()
-    return _act(post, "approve", user, approved_by=user,
+    return act(post, "approve", user, approved_by=user,
                 scheduled_at=post.scheduled_at if scheduled else None)
 
 
@@ -263,7 +316,7 @@ def schedule(post: SocialPost, when: datetime, user: Actor | None) -> SocialPost
     """Approve a post for sending at ``when`` (which must be in the future)."""
     require(user, "schedule")
     validate_schedule_time(when)
-    return _act(post, "schedule", user, scheduled_at=when, approved_by=user,
+    return act(post, "schedule", user, scheduled_at=when, approved_by=user,
                 log_data={"scheduled_at": when.isoformat()})
 
 
@@ -275,40 +328,75 @@ def send_now(post: SocialPost, user: Actor | None) -> SocialPost:
     changes: dict[str, Any] = {"scheduled_at": None}
     if post.approved_by_id is None:
         changes["approved_by"] = user
-    return _act(post, "send_now", user, **changes)
+    return act(post, "send_now", user, **changes)
 
 
 @transaction.atomic
 def retry(post: SocialPost, user: Actor | None) -> SocialPost:
     """Put a failed post back in the queue for a new series of tries (needs "send")."""
-    return _act(post, "retry", user, retry_at=None, last_error="")
+    return act(post, "retry", user, retry_at=None, last_error="", outcome_unknown=False)
 
 
 @transaction.atomic
 def cancel(post: SocialPost, user: Actor | None) -> SocialPost:
     """Cancel a post that has not been sent; the page may then get a new draft."""
-    return _act(post, "cancel", user)
+    return act(post, "cancel", user)
 
 
 @transaction.atomic
-def duplicate(post: SocialPost, user: Actor | None, channel: str | None = None) -> SocialPost:
-    """A new draft with the same text and link, for the same or another channel."""
-    status = initial_status("duplicate", user)
-    channel = channel or post.channel
-    if SocialPost.objects.filter(page_id=post.page_id, channel=channel,
-                                 status__in=OPEN_STATUSES).exists():
+def duplicate(post: SocialPost, user: Actor | None, channel: str | None = None, *,
+              composed: Mapping[str, Any] | None = None) -> SocialPost:
+    """A new draft with the same text and link, for the same or another channel.
+
+    ``composed`` replaces the copied fields (text, link, image_id, revision_id...): a post
+    duplicated to another network is composed afresh for it (see ``drafts.duplicate``).
+    """
+    return _new_draft(post, user, "duplicate", channel or post.channel, composed)
+
+
+@transaction.atomic
+def share_again(post: SocialPost, user: Actor | None,
+                composed: Mapping[str, Any]) -> SocialPost:
+    """A new draft (fields ``composed``) sharing the page of a sent, failed or cancelled post.
+
+    A failed post is still open (it may be retried): sharing again cancels it first, which needs
+    the change permission as well.
+    """
+    initial_status("share_again", user)
+    if post.status not in SHAREABLE_AGAIN:
         raise WorkflowError(
-            _("The page already has an open post for %(channel)s: edit that one instead.")
-            % {"channel": channel}
+            _("This post is %(status)s: edit it instead, it can be shared again once it is sent "
+              "or cancelled.") % {"status": post.get_status_display().lower()}
         )
-    copy = SocialPost.objects.create(
-        page_id=post.page_id, revision_id=post.revision_id, site_id=post.site_id,
-        channel=channel, text=post.text, link=post.link, image_id=post.image_id,
-        # initial_status() refused an AnonymousUser (it holds no permission): user is None or
-        # the user model, which mypy cannot tell from Actor.
-        status=status, created_by=user,  # type: ignore[misc]
-    )
-    record_created([copy], "duplicate", user, log_data={"source": post.pk})
+    if post.status == PostStatus.FAILED:
+        act(post, "cancel", user)
+    return _new_draft(post, user, "share_again", post.channel, composed)
+
+
+def _new_draft(post: SocialPost, user: Actor | None, name: str, channel: str,
+               composed: Mapping[str, Any] | None) -> SocialPost:
+    """Create the draft of ``name`` ("duplicate", "share_again") from ``post`` on ``channel``."""
+    status = initial_status(name, user)
+    blocking = SocialPost.objects.filter(page_id=post.page_id, channel=channel,
+                                         status__in=OPEN_STATUSES).first()
+    if blocking is not None:
+        raise WorkflowError(
+            _("The page already has an open post for %(channel)s (%(status)s): edit that one, "
+              "or cancel it first.")
+            % {"channel": channel_label(channel),
+               "status": blocking.get_status_display().lower()}
+        )
+    fields = dict(composed) if composed is not None else {
+        "text": post.text, "link": post.link, "image_id": post.image_id,
+        "revision_id": post.revision_id, "composed_from": post.composed_from,
+        "page_changed": post.page_changed,
+    }
+    # initial_status() refused an AnonymousUser (it holds no permission): user is None or the
+    # user model, which mypy cannot tell from Actor.
+    copy = SocialPost.objects.create(page_id=post.page_id, site_id=post.site_id, channel=channel,
+                                     status=status, created_by=user,  # type: ignore[misc]
+                                     **fields)
+    record_created([copy], name, user, log_data={"source": post.pk})
     return copy
 
 
@@ -316,3 +404,4 @@ def after_edit(post: SocialPost, user: Actor) -> None:
     """An edit by someone who may not approve sends an approved post back to review."""
     if post.status in QUEUED and not can(user, "approve"):
         transition(post, "back_to_draft", user, approved_by=None)
+

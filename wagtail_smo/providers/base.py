@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from ..conf import smo_settings
-from ..core.networks import Network
+from ..core.networks import FOREVER, Network
 from ..exceptions import UnsupportedFeature
 
 #: Options every provider accepts. MAX_CHARACTERS overrides the network's length limit (e.g. a
@@ -97,6 +97,8 @@ class BaseProvider:
     deduplicates: ClassVar[bool] = False
     #: True when the provider can attach an image to a post.
     supports_images: ClassVar[bool] = False
+    #: True when ``look_up`` can tell whether a post with a given key exists on the network.
+    can_look_up: ClassVar[bool] = False
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -116,6 +118,27 @@ class BaseProvider:
     def deduplicates_with(cls, options: dict) -> bool:
         """Whether a channel with these options may safely repeat a create (see delivery.py)."""
         return cls.deduplicates
+
+    @classmethod
+    def dedup_window_with(cls, options: dict) -> float:
+        """Seconds, from the first try, during which a repeated create with the post's key is
+        dropped by the network (the registry's ``dedup_window``); 0 when it never is.
+
+        A provider that de-duplicates without declaring a window (console, in-memory, a webhook
+        whose receiver says it does) keeps the key for good.
+        """
+        if not cls.deduplicates_with(options):
+            return 0
+        declared = cls.declares.features.dedup_window if cls.declares is not None else 0
+        return declared or FOREVER
+
+    def look_up(self, idempotency_key: str) -> SendResult | None:
+        """The post created with ``idempotency_key`` if the network has it, else None.
+
+        Only for providers with ``can_look_up`` (Bluesky: getRecord of the rkey); reconciling
+        asks before re-sending an interrupted post.
+        """
+        raise NotImplementedError
 
     @property
     def timeout(self) -> float:

@@ -73,6 +73,7 @@ class BlueskyProvider(HttpProvider):
     required_options = ("HANDLE", "APP_PASSWORD")
     deduplicates = NETWORK.features.dedup_window > 0  # the rkey is ours: never a second post
     supports_images = True
+    can_look_up = True
 
     #: Sessions kept per (PDS, handle): createSession is rate limited (30 per 5 minutes).
     _sessions: ClassVar[dict[tuple[str, str], dict]] = {}
@@ -177,6 +178,11 @@ class BlueskyProvider(HttpProvider):
         except PermanentError:
             return None
         return self.json(response)
+
+    def look_up(self, idempotency_key: str) -> SendResult | None:
+        """getRecord of the post's rkey: the post if it was created, else None."""
+        existing = self.existing_record(self.login()["did"], idempotency_key)
+        return None if existing is None else self.parse_result(existing)
 
     def parse_result(self, response: dict) -> SendResult:
         """The at:// URI, and the bsky.app URL of the post."""

@@ -16,6 +16,7 @@ from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.images import get_image_model
 from wagtail.models import Locale, Page, Site
 
+from example_site.blog.demo_posts import create_demo_posts
 from example_site.blog.models import BlogIndexPage, BlogPage, NewsIndexPage, NewsPage
 from example_site.home.models import HomePage
 from wagtail_smo.management.options import SmoCommand
@@ -75,6 +76,12 @@ class Command(SmoCommand):
             "--hostname", default="127.0.0.1", help="Site hostname (default 127.0.0.1)."
         )
         parser.add_argument("--port", type=int, default=8000, help="Site port (default 8000).")
+        parser.add_argument(
+            "--with-posts",
+            action="store_true",
+            help="Also create demo social posts in every state (scheduled, sent, failed...), "
+                 "once: the dashboard and the calendar then have something to show.",
+        )
         parser.add_argument(
             "--create-admin",
             action="store_true",
@@ -180,14 +187,17 @@ class Command(SmoCommand):
                 author="Ada Lovelace",
             ),
             # On purpose for the SMO audit (manage.py smo_audit, the editor's checks): no image
-            # at all, a too-short description, and the same social title as another live page.
+            # of its own (a generated card instead), a too-short description, and the same
+            # social title as another live page.
             dict(
                 slug="shared-without-an-image",
                 title="Shared without an image, on purpose",
                 intro="No image here.",
                 social_image_fallback=False,
+                social_card="always",
                 social_title="Hashtags and reach",
-                body=[paragraph("The editor unticked “find an image automatically”.")],
+                body=[paragraph("The editor unticked “find an image automatically” and asked "
+                                "for a generated card.")],
                 tags=["audit"],
                 author="Grace Hopper",
             ),
@@ -230,6 +240,10 @@ class Command(SmoCommand):
                 page.tags.set(tags)
                 page.save_revision().publish()
 
+        if options["with_posts"]:
+            made = create_demo_posts(site)
+            if made:
+                self.stdout.write(f"Created {len(made)} demo social posts.")
         if options["create_admin"]:
             self._admin()
         total = home.get_descendants(inclusive=True).count()
@@ -332,6 +346,7 @@ class Command(SmoCommand):
         ]
         smo.organisation_name = "SMO Demo Ltd"
         smo.organisation_logo = images["logo"]
+        smo.card_logo = images["logo"]
         smo.save()
 
     def _channels(self, site: Site) -> None:

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('wagtail_smo', '0002_serving_settings_updated_at'),
+        ('wagtail_smo', '0005_heal_outcome_unknown_lease'),
     ]
 
     operations = [
