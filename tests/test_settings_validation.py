@@ -79,7 +79,7 @@ def test_the_demo_settings_are_valid_and_save(admin_client, demo_content):
     ("default_image_alt", "A card\r\nwith a break", "Line breaks and control characters"),
     ("card_background", "red", "Enter a colour as #rrggbb."),
     ("card_text_colour", "#fff", "Enter a colour as #rrggbb."),
-    ("card_accent", "#e9c46a;x", "Enter a colour as #rrggbb."),
+    ("card_accent", "#e9c46g", "Enter a colour as #rrggbb."),
 ])
 def test_a_bad_value_is_refused_with_a_message_and_nothing_changes(
         admin_client, demo_content, field, value, message):
