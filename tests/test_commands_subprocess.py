@@ -12,6 +12,7 @@ import csv
 import datetime
 import io
 import json
+import re
 import sqlite3
 import subprocess
 import sys
@@ -140,6 +141,18 @@ def test_smo_export_piped_into_head_in_a_shell(on_disk):
     )
     assert result.stdout.startswith("<?xml")
     assert result.stderr == "" and result.returncode in (0, 141)
+
+
+# --- smo_generate_images ---------------------------------------------------------------------
+
+
+def test_smo_generate_images(on_disk):
+    result = manage("smo_generate_images", "--no-progress", env=on_disk)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert re.search(r"\d+ card\(s\) \w+ for \d+ of \d+ page\(s\)\.", result.stdout), result.stdout
+    one_line_error(manage("smo_generate_images", "--clean", "--section", "/blog/", env=on_disk),
+                   2, "--clean needs every site")
+    one_line_error(manage("smo_generate_images", "--everything"), 2, "unrecognized arguments")
 
 
 # --- smo_import_schedule ---------------------------------------------------------------------
