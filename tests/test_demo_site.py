@@ -73,3 +73,36 @@ def test_packaging_lists_every_folder_and_ships_templates_and_static(tmp_path):
     for source in [*(ROOT / "wagtail_smo" / "templates").rglob("*.html"),
                    *(ROOT / "wagtail_smo" / "static").rglob("*.*")]:
         assert (built / source.relative_to(ROOT / "wagtail_smo")).is_file(), source
+
+
+def test_the_demo_worker_logs_task_problems_not_every_task(capsys):
+    # db_worker sets its loggers to INFO (from --verbosity) and adds its own stdout handler only
+    # when a logger has none: the example's LOGGING gives them one that passes warnings only.
+    import logging
+    import logging.config
+
+    from django_tasks_db.management.commands.db_worker import Command as DbWorker
+
+    from example_site.settings import LOGGING
+
+    saved = {name: (logging.getLogger(name).handlers[:], logging.getLogger(name).level,
+                    logging.getLogger(name).propagate)
+             for name in ("django_tasks", "django.tasks", "django_tasks_db", "wagtail_smo")}
+    try:
+        logging.config.dictConfig(LOGGING)
+        DbWorker().configure_logging(verbosity=1)
+        for name in ("django_tasks", "django.tasks", "django_tasks_db"):
+            logging.getLogger(name).info("Task id=1 state=SUCCEEDED")
+            logging.getLogger(name).error("Task id=2 failed unexpectedly")
+        logging.getLogger("wagtail_smo.posts").info("Post 3 sent to channel x-demo")
+        captured = capsys.readouterr()
+        output = captured.out + captured.err
+        assert "SUCCEEDED" not in output
+        assert output.count("failed unexpectedly") == 3
+        assert "Post 3 sent" in output  # what was sent still shows
+    finally:
+        for name, (handlers, level, propagate) in saved.items():
+            logger = logging.getLogger(name)
+            logger.handlers[:] = handlers
+            logger.setLevel(level)
+            logger.propagate = propagate
