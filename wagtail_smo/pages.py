@@ -23,7 +23,16 @@ from urllib.parse import unquote, urlsplit
 from django.conf import settings
 from django.conf.urls.i18n import is_language_prefix_patterns_used
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import DateField, DateTimeField, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    DateField,
+    DateTimeField,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.expressions import Combinable
 from django.db.models.functions import Cast, Coalesce, TruncDate
 from django.http import Http404
 from django.urls import NoReverseMatch, reverse
@@ -326,7 +335,8 @@ def with_page_date(queryset: QuerySet) -> QuerySet:
     order by it, exports filter by it); ``smo_day`` the calendar day to show, in the current
     time zone (a date field's own day, not midnight UTC moved into another zone).
     """
-    moments, days = [], []
+    moments: list[Combinable] = []
+    days: list[Combinable] = []
     for model in get_page_models():
         name = getattr(model, "smo_published_field", None)
         if model._meta.abstract or not name:

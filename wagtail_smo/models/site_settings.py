@@ -9,6 +9,7 @@ from django.conf.locale import LANG_INFO
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
@@ -42,11 +43,12 @@ def locale_problem(value: str) -> str | None:
     """Why ``value`` is not a locale such as ``en`` or ``en_GB`` (a known language), or None."""
     match = LOCALE.fullmatch(value)
     if match is None:
-        return _("Give a language code such as en, or a language and a country such as en_GB.")
+        return gettext(
+            "Give a language code such as en, or a language and a country such as en_GB.")
     language = match["language"].lower()
     # Django's languages, else the C library's locale aliases (which know "fy", "ga", "se"...).
     if language not in LANG_INFO and not pylocale.normalize(language).startswith(language + "_"):
-        return _("%(language)s is not a known language code (ISO 639), e.g. en, fr, ru.") % {
+        return gettext("%(language)s is not a known language code (ISO 639), e.g. en, fr, ru.") % {
             "language": match["language"]}
     return None
 
@@ -55,12 +57,12 @@ def settings_problems(values: dict[str, str]) -> dict[str, str]:
     """Each field of the social media settings whose value is refused, with why (see clean())."""
     problems = {}
     checks = {
-        "x_handle": (X_HANDLE, _("An X handle is @ followed by 1 to 15 letters, digits or "
-                                 "underscores, e.g. @example.")),
-        "fediverse_creator": (FEDIVERSE_ACCOUNT, _("A fediverse account is @user@server, e.g. "
-                                                   "@news@mastodon.social.")),
-        "facebook_app_id": (FACEBOOK_APP_ID, _("A Facebook app id is a number, e.g. "
-                                               "1234567890.")),
+        "x_handle": (X_HANDLE, gettext(
+            "An X handle is @ followed by 1 to 15 letters, digits or underscores, e.g. @example.")),
+        "fediverse_creator": (FEDIVERSE_ACCOUNT, gettext(
+            "A fediverse account is @user@server, e.g. @news@mastodon.social.")),
+        "facebook_app_id": (FACEBOOK_APP_ID, gettext(
+            "A Facebook app id is a number, e.g. 1234567890.")),
     }
     for name, (pattern, message) in checks.items():
         if values.get(name) and not pattern.fullmatch(values[name]):
@@ -69,7 +71,7 @@ def settings_problems(values: dict[str, str]) -> dict[str, str]:
         problems["locale"] = problem
     for name in ("site_name", "organisation_name", "default_image_alt"):
         if CONTROL_CHARACTERS.search(values.get(name) or ""):
-            problems[name] = _("Line breaks and control characters are not allowed here.")
+            problems[name] = gettext("Line breaks and control characters are not allowed here.")
     return problems
 def card_layout_choices() -> list[tuple[str, str]]:
     """Choices of the card layout setting: the built-in layouts and the site's own
