@@ -12,6 +12,7 @@ from wagtail.models import Page, Site
 from ..conf import smo_settings
 from ..meta import resolve_for_request
 from ..meta.resolver import SocialMeta
+from ..models import SocialMediaSettings
 from .icons import icon_svg
 from .networks import ShareTarget, share_targets
 from .utm import build_utm_url
@@ -43,11 +44,11 @@ def parse_networks(value: str | Iterable[str] | None) -> list[str] | None:
 def site_networks(site: Site | None) -> list[str]:
     """The share networks of ``site``: its setting when filled in, else ``SHARE_NETWORKS``."""
     if site is not None:
-        from ..models import SocialMediaSettings
-
-        # Of the page's own site (not the request's): one cheap query by primary key.
-        settings = SocialMediaSettings.for_site(site)
-        chosen = [block.value for block in settings.share_networks]
+        # Of the page's own site (not the request's): one query for the one column it needs
+        # (the settings row is wide: cards, images, profiles).
+        stored = (SocialMediaSettings.objects.filter(site=site)
+                  .values_list("share_networks", flat=True).first())
+        chosen = [block.value for block in stored or ()]
         if chosen:
             return chosen
     return list(smo_settings.SHARE_NETWORKS)
