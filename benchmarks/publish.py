@@ -70,7 +70,8 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     call_command("load_demo_content", hostname="localhost", port=80,
                  stdout=open(os.devnull, "w"))
-    blog = BlogIndexPage.objects.get(slug="blog")
+    # The demo's Russian tree has its own "blog" index: measure the English one, as before.
+    blog = BlogIndexPage.objects.get(slug="blog", locale__language_code="en")
     template = BlogPage.objects.get(slug="social-cards-explained")
     site = blog.get_site()
     SocialChannel.objects.all().delete()
@@ -114,7 +115,9 @@ def main() -> None:
             enable(case)
             # Wagtail's own tasks (reference index...) queued by the page's creation: not ours.
             DBTaskResult.objects.exclude(task_path=create_post_drafts.module_path).delete()
-            for side, step in (("publish", revision.publish), ("task", run_task)):
+            # With no channel enabled the publish queues nothing, so the worker has nothing to do.
+            task_step = run_task if case else (lambda: None)
+            for side, step in (("publish", revision.publish), ("task", task_step)):
                 with CaptureQueriesContext(connection) as captured:
                     started, cpu_started = time.perf_counter(), time.process_time()
                     step()  # autocommit: the publish's on-commit enqueue runs inside
@@ -126,8 +129,9 @@ def main() -> None:
                     queries[side][case].append(len(captured))
                 made = SocialPost.objects.filter(page_id=revision.object_id).count()
                 if side == "publish":
-                    # Only enqueued: the editor's request created no draft, exactly one task.
-                    assert made == 0 and queued.ready().count() == 1, (case, made)
+                    # Only enqueued: the editor's request created no draft, exactly one task
+                    # (none at all when no channel listens).
+                    assert made == 0 and queued.ready().count() == (1 if case else 0), (case, made)
                 else:
                     assert made == case, (case, made)
                     assert not queued.exclude(status="SUCCESSFUL").exists()
@@ -148,8 +152,9 @@ def main() -> None:
     for side, label in (("publish", "the publish (what the editor waits for)"),
                         ("task", "the task (what the worker does)")):
         base, eight = med[side][0], med[side][8]
+        ratio = f"{eight / base:.2f}x 0 channels" if base > 0.01 else "0 channels: no task at all"
         print(f"{label}: 8 channels add {eight - base:.2f} ms wall "
-              f"({cpu[side][8] - cpu[side][0]:.2f} ms CPU, {eight / base:.2f}x 0 channels);"
+              f"({cpu[side][8] - cpu[side][0]:.2f} ms CPU, {ratio});"
               f" queries {q[side][1] - q[side][0]:+.0f} for the first channel, then "
               f"{(q[side][4] - q[side][1]) / 3:.2f} (1->4) and "
               f"{(q[side][8] - q[side][4]) / 4:.2f} (4->8) per further channel")

@@ -128,6 +128,8 @@ def create_drafts(page: Page, *, revision_id: int | None = None) -> list[SocialP
                 status__in=OPEN_STATUSES,
             )
         )
+        for post in created:
+            post.page = page  # already loaded: naming each post in its history needs no query
         _switch_off_sharing(page)
         for name in dict.fromkeys(made_by.values()):
             # History entries in one query, then the auto-approved posts go to the queue.
