@@ -14,7 +14,7 @@ from ..meta import resolve
 from ..meta.cards import network_card
 from ..meta.images import absolute_url
 from ..models import SocialPost
-from ..net import is_public_url
+from ..net import host_problem, is_public_url
 from ..providers.base import OutgoingPost
 
 
@@ -47,6 +47,8 @@ def outgoing_post(post: SocialPost) -> OutgoingPost:
         if card is not None:
             image, mime, alt, image_url = card[1], card[0].mime_type, card[0].alt, card[0].url
     return OutgoingPost(
+        # Networks that fetch the image (Instagram, Pinterest) cannot reach a local address.
+        image_problem=(host_problem(image_url) or "") if image_url else "",
         text=post.text, link=post.link or (meta.url if meta else "") or "",
         title=meta.title if meta else "", description=meta.description if meta else "",
         image=image, image_mime_type=mime, image_alt=alt, pk=post.pk, image_url=image_url,

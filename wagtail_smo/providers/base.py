@@ -58,6 +58,9 @@ class OutgoingPost:
     image_mime_type: str = "image/jpeg"
     image_alt: str = ""
     image_url: str = ""
+    #: Why ``image_url`` is not public ("a loopback address (127.0.0.1)"); "" when it is. Set on
+    #: the posts side (providers do not import ``net``): networks that fetch images refuse it.
+    image_problem: str = ""
     pk: int | None = None
     extra: dict = field(default_factory=dict)
 
