@@ -247,7 +247,10 @@ def _image_problems(images: ImageNeeds | None) -> list[str]:
 CORE_NETWORKS: tuple[Network, ...] = (
     Network("slack", _("Slack / Discord"), share_only=True,
             card=CardStyle(100, 200, None, "site_name"), limits=FieldLimits(description=200)),
+    # A link preview in a chat bubble: a square thumbnail beside the title (two lines, about 65
+    # characters), one line of description (about 80) and the domain.
     Network("whatsapp", "WhatsApp", share_only=True,
+            card=CardStyle(65, 80, "1:1", "domain"),
             share=ShareLink("https://wa.me/?text={text}")),  # the URL goes inside the text
     Network("reddit", "Reddit", share_only=True,
             share=ShareLink("https://www.reddit.com/submit?url={url}&title={title}")),

@@ -21,7 +21,7 @@ from __future__ import annotations
 import time
 from typing import ClassVar
 
-from ..core.networks import CardStyle, CountingRule, Features, FieldLimits, ImageNeeds, Network
+from ..core.networks import CardStyle, CountingRule, Features, ImageNeeds, Network
 from ..exceptions import PermanentError, ProviderError, RateLimited, TemporaryError
 from .base import OutgoingPost, SendResult
 from .graph import GraphProvider
@@ -34,7 +34,6 @@ NETWORK = Network(
     # The feed shows the first 125 characters of a caption, then "… more"; the card is the
     # image (4:5 portrait takes the most room in the feed), under the account's name.
     card=CardStyle(title_max=125, description_max=None, aspect="4:5", site_label="site_name"),
-    limits=FieldLimits(alt=1000),
     # Instagram takes only images: a post for it gets a generated card in this size.
     images=ImageNeeds(sizes=(("portrait", 1080, 1350), ("square", 1080, 1080)), aspect="4:5",
                       required=True, max_bytes=8_000_000, formats=("jpeg",)),

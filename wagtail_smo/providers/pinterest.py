@@ -16,7 +16,6 @@ from ..core.networks import (
     CardStyle,
     CountingRule,
     Features,
-    FieldLimits,
     ImageNeeds,
     Network,
     ShareLink,
@@ -37,7 +36,8 @@ NETWORK = Network(
     # grid, 100 on the pin); the description is not on the card.
     card=CardStyle(title_max=TITLE_MAX, description_max=None, aspect="2:3",
                    site_label="domain"),
-    limits=FieldLimits(title=TITLE_MAX, description=DESCRIPTION_MAX, alt=ALT_MAX),
+    # No FieldLimits: the provider cuts the pin's title and alt text to their limits itself, and
+    # the description is the post's text, counted by ``counting`` when the post is composed.
     images=ImageNeeds(sizes=(("pin", 1000, 1500),), aspect="2:3", required=True,
                       max_bytes=20_000_000, formats=("jpeg", "png", "gif", "webp")),
     features=Features(images=True, alt_text=True, link_cards=True, dedup_window=0),
