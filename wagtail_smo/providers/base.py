@@ -85,6 +85,18 @@ def redact(text: str, extra_secrets: list[str] | None = None) -> str:
     return text
 
 
+def image_refusal(network: str, message: OutgoingPost) -> str:
+    """Why ``message``'s image cannot be fetched by a network that fetches images ("" if it can)."""
+    if not message.image_url:
+        return (f"{network} posts need an image and this post has none: give the page a social "
+                f"image, or turn on 'generated cards' (Settings > Social media).")
+    if message.image_problem:
+        return (f"{network} fetches the image from its URL, and {message.image_url} is on "
+                f"{message.image_problem}: give the site a public root URL (Settings > Sites) or "
+                f"serve media from a public MEDIA_URL.")
+    return ""
+
+
 class BaseProvider:
     """One network. Subclasses set ``declares`` and implement the steps they support."""
 

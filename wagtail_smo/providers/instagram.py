@@ -23,7 +23,7 @@ from typing import ClassVar
 
 from ..core.networks import CardStyle, CountingRule, Features, ImageNeeds, Network
 from ..exceptions import PermanentError, ProviderError, RateLimited, TemporaryError
-from .base import OutgoingPost, SendResult
+from .base import OutgoingPost, SendResult, image_refusal
 from .graph import GraphProvider
 
 NETWORK = Network(
@@ -48,18 +48,6 @@ LINK_IN_BIO = "Link in bio."
 #: 24 hours after each of the account's posts) and the API does not say when the oldest was made,
 #: so the post is tried again hourly rather than failed: the quota always frees.
 QUOTA_RETRY_AFTER = 3600.0
-
-
-def image_refusal(network: str, message: OutgoingPost) -> str:
-    """Why ``message``'s image cannot be fetched by a network that fetches images ("" if it can)."""
-    if not message.image_url:
-        return (f"{network} posts need an image and this post has none: give the page a social "
-                f"image, or let the site generate cards (Settings > Social media).")
-    if message.image_problem:
-        return (f"{network} fetches the image from its URL, and {message.image_url} is on "
-                f"{message.image_problem}: give the site a public root URL (Settings > Sites) or "
-                f"serve media from a public MEDIA_URL.")
-    return ""
 
 
 class InstagramProvider(GraphProvider):

@@ -21,9 +21,8 @@ from ..core.networks import (
     ShareLink,
 )
 from ..exceptions import PermanentError
-from .base import OutgoingPost, SendResult
+from .base import OutgoingPost, SendResult, image_refusal
 from .http import HttpProvider
-from .instagram import image_refusal
 
 TITLE_MAX, DESCRIPTION_MAX, LINK_MAX, ALT_MAX = 100, 500, 2048, 500
 

@@ -16,7 +16,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..core.networks import FOREVER, CardStyle, CountingRule, Features, ImageNeeds, Network, ShareLink
+from ..core.networks import (
+    FOREVER,
+    CardStyle,
+    CountingRule,
+    Features,
+    ImageNeeds,
+    Network,
+    ShareLink,
+)
 from ..exceptions import (
     AuthenticationError,
     PermanentError,
