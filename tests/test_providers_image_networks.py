@@ -192,3 +192,14 @@ def test_a_channel_without_its_account_or_board_is_reported_at_startup(alias, op
         messages = [m for m in checks.run_checks() if m.id and m.id.startswith("wagtail_smo")]
     assert any(option in m.msg and alias in m.msg and m.level >= checks.ERROR for m in messages), \
         [m.msg for m in messages]
+
+
+def test_an_unknown_instagram_link_mode_is_reported_at_startup():
+    config = fk.channel_settings("instagram", fk.NetworkFake(), LINK_MODE="footer")
+    with override_settings(WAGTAIL_SMO={"PROVIDERS": {"instagram": config}}):
+        messages = [m for m in checks.run_checks() if m.id == "wagtail_smo.E110"]
+    assert [m.msg for m in messages] == [
+        "Channel 'instagram': LINK_MODE must be 'bio' or 'comment', not 'footer'."]
+    config = fk.channel_settings("instagram", fk.NetworkFake(), LINK_MODE="comment")
+    with override_settings(WAGTAIL_SMO={"PROVIDERS": {"instagram": config}}):
+        assert not [m for m in checks.run_checks() if m.id == "wagtail_smo.E110"]

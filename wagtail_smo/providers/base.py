@@ -130,6 +130,11 @@ class BaseProvider:
         return COMMON_OPTIONS + cls.option_names
 
     @classmethod
+    def option_problems(cls, options: dict) -> list[str]:
+        """What is wrong with the values of a channel's options, in words (system check E110)."""
+        return []
+
+    @classmethod
     def deduplicates_with(cls, options: dict) -> bool:
         """Whether a channel with these options may safely repeat a create (see delivery.py)."""
         return cls.deduplicates

@@ -69,14 +69,20 @@ class InstagramProvider(GraphProvider):
     def _token(self) -> dict:
         return {"access_token": self.options.get("ACCESS_TOKEN")}
 
+    @classmethod
+    def option_problems(cls, options: dict) -> list[str]:
+        """LINK_MODE must be "bio" or "comment"."""
+        mode = options.get("LINK_MODE", "bio")
+        return [] if mode in LINK_MODES else [
+            f"LINK_MODE must be 'bio' or 'comment', not {mode!r}."]
+
     @property
     def link_mode(self) -> str:
-        """Where the link goes: "bio" or "comment"."""
-        mode = self.options.get("LINK_MODE", "bio")
-        if mode not in LINK_MODES:
-            raise self.error(PermanentError, f"instagram channel {self.alias!r}: LINK_MODE must "
-                                             f"be 'bio' or 'comment', not {mode!r}.")
-        return mode
+        """Where the link goes: "bio" or "comment" (checked at start-up, and again here)."""
+        problems = self.option_problems(self.options)
+        if problems:
+            raise self.error(PermanentError, f"instagram channel {self.alias!r}: {problems[0]}")
+        return self.options.get("LINK_MODE", "bio")
 
     def build_payload(self, message: OutgoingPost) -> dict:
         """The container: image URL, caption (the link left out: it would not be clickable)."""
