@@ -34,7 +34,7 @@ demo: $(BIN)/.installed
 	$(MANAGE) load_demo_content --create-admin --with-posts --port $(PORT)
 	@echo "Starting the background worker and the site on http://127.0.0.1:$(PORT)/ (admin: admin / changeme)"
 	@trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-		$(MANAGE) db_worker & worker=$$!; \
+		$(MANAGE) db_worker --no-reload & worker=$$!; \
 		$(MANAGE) runserver --noreload 127.0.0.1:$(PORT)
 
 test: $(BIN)/.installed tests/node_modules/.installed

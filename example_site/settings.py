@@ -76,20 +76,28 @@ TEMPLATES = [
 WSGI_APPLICATION = "example_site.wsgi.application"
 
 
+# SQLite for a site that serves requests at the same time (the admin's autosave beside a preview
+# refresh, a worker beside the web process); docs/configuration.md explains each line.
+SQLITE_OPTIONS = {
+    # A write transaction takes the write lock when it begins: a transaction that read first and
+    # writes later cannot find the lock taken and fail at once with "database is locked".
+    "transaction_mode": "IMMEDIATE",
+    # Wait this many seconds for the write lock instead of failing at once.
+    "timeout": 20,
+    # WAL: readers do not block the writer nor the writer the readers. NORMAL sync is safe with
+    # WAL (a power cut may lose the last commits, never corrupt the file).
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+}
+
+
 def _database_from_env():
     url = os.environ.get("DATABASE_URL")
     if url:
         import dj_database_url
 
         return dj_database_url.parse(url)
-    # SQLite for a small site (docs/deployment.md): WAL lets readers run beside the one writer,
-    # IMMEDIATE takes the write lock at the start of a transaction (no "database is locked" when
-    # a read turns into a write), and a writer waits up to 20 s for the lock.
-    return {
-        "ENGINE": "django.db.backends.sqlite3", "NAME": VAR_DIR / "db.sqlite3",
-        "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20,
-                    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"},
-    }
+    return {"ENGINE": "django.db.backends.sqlite3", "NAME": VAR_DIR / "db.sqlite3",
+            "OPTIONS": SQLITE_OPTIONS}
 
 
 DATABASES = {"default": _database_from_env()}
@@ -99,6 +107,13 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+# Wagtail i18n with English and Russian: the demo's Russian post lives in a Russian tree
+# (/ru/...), so its og:locale is ru_RU; English pages keep their unprefixed URLs.
+WAGTAIL_I18N_ENABLED = os.environ.get("SMO_DEMO_I18N", "1") == "1"
+LANGUAGES = WAGTAIL_CONTENT_LANGUAGES = [("en", "English"), ("ru", "Русский")]
+if WAGTAIL_I18N_ENABLED:
+    MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.common.CommonMiddleware"),
+                      "django.middleware.locale.LocaleMiddleware")
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [SITE_DIR / "static"]
@@ -109,7 +124,11 @@ MEDIA_ROOT = VAR_DIR / "media"
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 WAGTAIL_SITE_NAME = "SMO Demo"
-WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+# The admin's address for links made outside a request (smo_audit's edit_url, emails). Unset, the
+# demo's admin is where its site is (Site records the host and port `make demo PORT=...` used):
+# smo_audit then links there, and Wagtail's warning that the setting is missing is silenced.
+WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL")
+SILENCED_SYSTEM_CHECKS = [] if WAGTAILADMIN_BASE_URL else ["wagtailadmin.W003"]
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 
 # Background work: the database backend, run by `manage.py db_worker` (make demo starts one).
@@ -118,8 +137,18 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {"wagtail_smo": {"handlers": ["console"], "level": "INFO"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        # The worker logs a line per task started and finished at INFO (it sets the level itself
+        # from --verbosity): the console shows only warnings and failures of tasks. What was sent
+        # or failed is logged by wagtail_smo, above.
+        "task_problems": {"class": "logging.StreamHandler", "level": "WARNING"},
+    },
+    "loggers": {
+        "wagtail_smo": {"handlers": ["console"], "level": "INFO"},
+        **{name: {"handlers": ["task_problems"], "propagate": False}
+           for name in ("django_tasks", "django.tasks", "django_tasks_db")},
+    },
 }
 
 # wagtail-smo. Channel secrets come from the environment, never from the database.

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
@@ -22,4 +23,8 @@ if settings.DEBUG:
     urlpatterns += staticfiles_urlpatterns()
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-urlpatterns += [path("", include(wagtail_urls))]
+if settings.WAGTAIL_I18N_ENABLED:
+    # Pages in English at "/...", in Russian at "/ru/..." (the demo's Russian tree).
+    urlpatterns += i18n_patterns(path("", include(wagtail_urls)), prefix_default_language=False)
+else:
+    urlpatterns += [path("", include(wagtail_urls))]

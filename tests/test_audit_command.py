@@ -234,3 +234,14 @@ def test_progress_bar_only_on_a_terminal(demo_content):
     assert "100%" not in quiet.getvalue()
     _out, err, _code = run("--format", "csv")  # a plain StringIO: not a terminal
     assert "100%" not in err
+
+
+def test_edit_url_without_an_admin_base_url_is_on_the_pages_site(demo_content, settings):
+    # `make demo PORT=8123`: the Site records that port; the edit links must not say 8000.
+    settings.WAGTAILADMIN_BASE_URL = None
+    demo_content.port = 8123
+    demo_content.save()
+    rows = json.loads(run("--format", "json")[0])
+    long_title = BlogPage.objects.get(slug="very-long-title")
+    assert {r["edit_url"] for r in rows if r["page_id"] == long_title.pk} == {
+        f"http://{demo_content.hostname}:8123/admin/pages/{long_title.pk}/edit/"}

@@ -241,3 +241,30 @@ def test_model_can_choose_schema_type_and_x_creator(client, demo_content, monkey
     posting = head.ld("BlogPosting")
     assert posting["headline"] == "Social cards explained in five minutes"
     assert head.one("twitter:creator") == "@ada" and head.one("twitter:site") == "@smodemo"
+
+
+def test_a_very_long_description_is_cut_on_a_word_in_the_tags_only(client, demo_content):
+    from wagtail_smo.audit import audit_page
+    from wagtail_smo.meta import resolve
+    from wagtail_smo.meta.text import DESCRIPTION_TAG_MAX
+
+    words = [f"word{n}" for n in range(900)]
+    long_text = " ".join(words)  # about 6,000 characters, as the newsroom's pasted article
+    post = BlogPage.objects.get(slug="hashtags-and-reach")
+    post.social_description = long_text
+    post.save_revision().publish()
+    head = head_of(client, "/blog/hashtags-and-reach/")
+    for value, limit in [(head.one("og:description"), DESCRIPTION_TAG_MAX),
+                         (head.one("description"), DESCRIPTION_TAG_MAX),
+                         (head.one("twitter:description"), 200),
+                         (head.ld("Article")["description"], DESCRIPTION_TAG_MAX)]:
+        assert len(value) <= limit and value.endswith("…"), (limit, value)
+        kept = value.removesuffix("…").split(" ")
+        assert kept == words[:len(kept)]  # whole words only, in order
+        assert len(value) > limit - 15  # cut near the limit, not far before it
+    # The resolver, the audit and the editor's preview keep the whole text and say it was cut.
+    meta = resolve(BlogPage.objects.get(pk=post.pk))
+    assert meta.description == long_text
+    findings = {f.code: f.message for f in audit_page(post).findings}
+    assert f"is {len(long_text)} characters" in findings["description-too-long"]
+    assert f"carry its first {DESCRIPTION_TAG_MAX} characters" in findings["description-too-long"]

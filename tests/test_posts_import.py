@@ -178,3 +178,77 @@ def test_admin_upload_needs_add_permission(client, demo_content, tmp_path):
     })
     assert response.status_code == 403
     assert not SocialPost.objects.exists()
+
+
+# --- bad dates, encoded and international addresses (issue 14, item 7) -------------------------
+
+
+@pytest.mark.parametrize("value", ["2026-13-45 10:00", "2099-02-30 10:00", "2099-01-01 25:00"])
+def test_an_impossible_date_is_a_row_error_on_the_command_line(demo_content, tmp_path, capsys,
+                                                                value):
+    # Well-formed but impossible: parse_datetime raises ValueError for these (it was a traceback).
+    rows = good_rows() + [["x-demo", value, "Impossible", url("very-long-title"), ""]]
+    with pytest.raises(CommandError) as info:
+        call_command("smo_import_schedule", str(write_csv(tmp_path, rows)))
+    assert info.value.returncode == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err == [f"row 4: bad date-time {value!r} (use YYYY-MM-DD HH:MM)"]
+    assert not SocialPost.objects.exists()
+
+
+def test_an_impossible_postcron_date_is_a_row_error(demo_content, tmp_path, capsys):
+    rows = [["From Postcron", "2099", "13", "45", "9", "5", "", url("very-long-title")]]
+    with pytest.raises(CommandError):
+        call_command("smo_import_schedule", str(write_csv(tmp_path, rows)),
+                     "--channel", "linkedin-demo")
+    assert "row 1: bad date-time '2099-13-45 09:05'" in capsys.readouterr().err
+    assert not SocialPost.objects.exists()
+
+
+def test_an_impossible_date_in_the_admin_is_a_row_error_not_a_500(client, demo_content, tmp_path):
+    admin = get_user_model().objects.create_superuser("root", "root@example.com", "pw")
+    client.force_login(admin)
+    rows = good_rows() + [["x-demo", "2026-13-45 10:00", "Impossible", url("very-long-title"), ""]]
+    response = client.post(reverse("wagtail_smo_posts:import"), {
+        "file": SimpleUploadedFile("s.csv", write_csv(tmp_path, rows).read_bytes()),
+        "file_format": "auto",
+    })
+    assert response.status_code == 400
+    assert "row 4: bad date-time" in response.content.decode()
+    assert not SocialPost.objects.exists()
+
+
+def test_percent_encoded_links_match_their_pages(demo_content, tmp_path):
+    from urllib.parse import quote
+
+    from wagtail.models import Page
+
+    blog = Page.objects.get(slug="blog")
+    page = blog.add_child(instance=BlogPage(title="Кошки", slug="кошки", date=FUTURE.date()))
+    page.save_revision().publish()
+    encoded = demo_content.root_url + "/blog/" + quote("кошки") + "/"
+    assert "%D0%BA" in encoded  # the form canonical links and exports print
+    rows = [CSV_HEADER, ["x-demo", when().strftime("%Y-%m-%d %H:%M"), "Encoded", encoded, ""],
+            ["mastodon-demo", when().strftime("%Y-%m-%d %H:%M"), "Decoded",
+             demo_content.root_url + "/blog/кошки/", ""]]
+    call_command("smo_import_schedule", str(write_csv(tmp_path, rows)))
+    assert {p.page_id for p in SocialPost.objects.all()} == {page.pk}
+    assert SocialPost.objects.count() == 2
+
+
+@pytest.mark.parametrize("host", ["пример.рф", "xn--e1afmkfd.xn--p1ai"])
+def test_international_domain_names_match_in_either_spelling(demo_content, tmp_path, host):
+    demo_content.hostname, demo_content.port = host, 80
+    demo_content.save()
+    rows = [CSV_HEADER,
+            ["x-demo", when().strftime("%Y-%m-%d %H:%M"), "Unicode host",
+             "http://пример.рф/blog/social-cards-explained/", ""],
+            ["mastodon-demo", when().strftime("%Y-%m-%d %H:%M"), "Punycode host",
+             "http://xn--e1afmkfd.xn--p1ai/blog/social-cards-explained/?utm_source=x", ""]]
+    call_command("smo_import_schedule", str(write_csv(tmp_path, rows)))
+    assert set(SocialPost.objects.values_list("page__slug", flat=True)) == {
+        "social-cards-explained"}
+    assert SocialPost.objects.count() == 2
+
+
+CSV_HEADER = ["channel", "datetime", "text", "link", "image_url"]

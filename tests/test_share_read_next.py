@@ -97,3 +97,26 @@ def test_same_number_of_queries_for_1_and_50_candidates(section, tags):
         _add(other_section, f"big-{i}", tags, day=i + 1)
     counts[50] = _queries(big)
     assert counts[1] == counts[50]
+
+
+def test_read_next_orders_and_shows_the_pages_own_date(section, settings):
+    # A page's date field is its date (docs/meta.md#dates), not when it was first published:
+    # the list's order and the dates it shows agree with what the article and its tags say.
+    from wagtail_smo.meta import resolve
+
+    settings.TIME_ZONE = "America/New_York"  # a date field's day must not move a day back
+    current = _add(section, "current", day=0)
+    written_last = _add(section, "written-last", day=1)  # published first, dated last
+    written_first = _add(section, "written-first", day=9)
+    for page, date in [(written_last, datetime.date(2025, 6, 30)),
+                       (written_first, datetime.date(2025, 6, 1))]:
+        page.date = date
+        page.save_revision().publish()
+    html = Template("{% load wagtail_smo_tags %}{% read_next page count=3 %}").render(
+        Context({"page": current}))
+    items = BeautifulSoup(html, "html.parser").select(".smo-read-next li")
+    assert [li.a.get_text() for li in items] == ["Written Last", "Written First"]
+    assert [li.time["datetime"] for li in items] == ["2025-06-30", "2025-06-01"]
+    for li, page in zip(items, [written_last, written_first], strict=True):
+        published = resolve(type(page).objects.get(pk=page.pk)).published_time
+        assert li.time["datetime"] == published.date().isoformat()

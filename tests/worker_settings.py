@@ -12,6 +12,8 @@ WAGTAIL_SMO = json.loads(os.environ["SMO_TEST_WAGTAIL_SMO"])
 if "postgresql" in DATABASES["default"]["ENGINE"]:
     # Django 6.1's checks want it for wagtailsearch's PostgreSQL index (run by rqworker).
     INSTALLED_APPS = [*INSTALLED_APPS, "django.contrib.postgres"]  # noqa: F405
+# The test's media folder (demo images), when a process must read or render them (runserver).
+MEDIA_ROOT = os.environ.get("SMO_TEST_MEDIA_ROOT", MEDIA_ROOT)  # noqa: F405
 RQ_QUEUES = json.loads(os.environ.get("SMO_TEST_RQ_QUEUES", "{}"))
 if RQ_QUEUES:
     INSTALLED_APPS = [*INSTALLED_APPS, "django_rq"]  # noqa: F405  (its rqworker command)

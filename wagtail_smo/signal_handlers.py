@@ -14,6 +14,8 @@ senders it needs and no others:
 - the meta cache: page models, the tag models and tag links of pages, images, renditions, sites,
   locales, the social settings, view restrictions and page moves (nothing else: saving a post or
   a user leaves cached meta alone);
+- the network registry: Django's ``setting_changed`` for ``WAGTAIL_SMO`` (the configured
+  backends are read once, not per lookup);
 - feeds: publish, unpublish, view restrictions and sites (change stamp, purge, WebSub ping).
 
 This module sits at the top: it imports the tasks and the parts whose signals it connects.
@@ -33,12 +35,14 @@ from django.apps import apps
 from django.db import connections
 from django.db.models import Model
 from django.db.models.signals import post_delete, post_save
+from django.test.signals import setting_changed
 from django_tasks.signals import task_started
 from taggit.managers import TaggableManager
 from wagtail.images import get_image_model
 from wagtail.models import Locale, Page, PageViewRestriction, Revision, Site, get_page_models
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from .core import networks
 from .feeds import changes as feeds
 from .meta import cache as meta_cache
 from .models import SocialMediaSettings, SocialPost
@@ -62,6 +66,8 @@ def create_drafts_on_publish(
         enqueue(follow_page_posts, instance.pk)  # its open posts follow the page
     if not drafts.wants_drafts(instance):
         return  # cheap check on the instance at hand: no task for a page that will not share
+    if not drafts.has_listening_channel(instance):
+        return  # one small query: no task (11 queries in the worker) when no channel listens
     enqueue(create_post_drafts, instance.pk, revision.pk if revision is not None else None)
 
 
@@ -159,5 +165,6 @@ def register_signal_handlers() -> None:
     page_published.connect(create_drafts_on_publish, dispatch_uid="wagtail_smo_post_drafts")
     workflow.post_queued.connect(enqueue_delivery, dispatch_uid="wagtail_smo_delivery")
     task_started.connect(check_chain_on_task, dispatch_uid="wagtail_smo_heal_on_task")
+    setting_changed.connect(networks.settings_changed, dispatch_uid="wagtail_smo_registry")
     _connect_meta_cache()
     _connect_feeds()

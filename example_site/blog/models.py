@@ -12,6 +12,7 @@ from wagtail.images.blocks import ImageChooserBlock
 from wagtail.models import Page
 from wagtail.search import index
 
+from wagtail_smo.editor.forms import SocialMetaPageForm
 from wagtail_smo.editor.panels import SocialTab, social_edit_handler, social_panels
 from wagtail_smo.models import SocialMetaMixin
 from wagtail_smo.posts.admin_ui import SocialPostsPanel
@@ -99,7 +100,7 @@ class BlogPage(SocialMetaMixin, Page):
         ObjectList(Page.promote_panels, heading=_("Promote")),
         SocialTab([*social_panels(), SocialPostsPanel()]),
         ObjectList(Page.settings_panels, heading=_("Settings")),
-    ])
+    ], base_form_class=SocialMetaPageForm)
 
 
 class NewsPage(SocialMetaMixin, Page):

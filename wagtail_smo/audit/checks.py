@@ -18,6 +18,7 @@ from ..images.spec import LARGE_CARD_MIN, CardError
 from ..meta.cards import card_spec
 from ..meta.resolver import SocialMeta
 from ..meta.sources import GENERATED, MISSING, SMALL_IMAGE, Source
+from ..meta.text import DESCRIPTION_TAG_MAX
 from . import limits
 from .context import AuditContext
 from .findings import Finding, Level
@@ -55,6 +56,22 @@ def check_image(page: Page, meta: SocialMeta, context: AuditContext) -> Iterator
             _("The image has no alt text: people using screen readers hear only its file title."),
             _("Describe the image in “Social image alt text” (Social tab)."),
         )
+
+
+def check_alt_image(page: Page, meta: SocialMeta, context: AuditContext) -> Iterator[Finding]:
+    """An alt text written for another image than the page's social image now is."""
+    written_for = getattr(page, "social_image_alt_for", None)
+    image_id = getattr(page, "social_image_id", None)
+    if written_for is None or image_id is None or written_for == image_id:
+        return
+    if not (getattr(page, "social_image_alt", "") or "").strip():
+        return
+    yield Finding(
+        Level.WARNING, "image-alt-other-image",
+        _("The social image alt text was written for another image: the card describes a "
+          "picture it does not show."),
+        _("Describe the current image in “Social image alt text” (Social tab)."),
+    )
 
 
 def check_title(page: Page, meta: SocialMeta, context: AuditContext) -> Iterator[Finding]:
@@ -106,7 +123,9 @@ def check_description(page: Page, meta: SocialMeta, context: AuditContext) -> It
         yield Finding(
             Level.WARNING, "description-too-long",
             _("The description (%(where)s) is %(n)s characters: networks cut it after about "
-              "%(max)s.") % {"where": where, "n": length, "max": longest},
+              "%(max)s.") % {"where": where, "n": length, "max": longest}
+            + (" " + _("The page's tags carry its first %(tag)s characters, cut at a word.")
+               % {"tag": DESCRIPTION_TAG_MAX} if length > DESCRIPTION_TAG_MAX else ""),
             _("Shorten the Social description to at most %(max)s characters.") % {"max": longest},
         )
 
@@ -212,6 +231,7 @@ CHECKS: tuple[Check, ...] = (
     check_routable,
     check_site,
     check_image,
+    check_alt_image,
     check_image_needs,
     check_alt_length,
     check_generated_card,

@@ -269,14 +269,32 @@ def declaration_of(path: str) -> Any:
     return getattr(import_string(path), "declares", None)
 
 
+#: ``configured_backends()`` as last read from settings (None: read them again). Share buttons,
+#: previews and counters ask for it dozens of times per page, so it is kept until
+#: ``WAGTAIL_SMO`` changes (``settings_changed``, connected in ``signal_handlers.py``).
+_backends: tuple[str, ...] | None = None
+
+
 def configured_backends() -> tuple[str, ...]:
     """The ``BACKEND`` paths of every configured channel: what the registry is built from (with
     the built-in providers), so also a cache key for what is derived from the registry."""
-    providers = smo_settings.PROVIDERS
-    if not isinstance(providers, dict):
-        return ()
-    return tuple(config["BACKEND"] for config in providers.values()
-                 if isinstance(config, dict) and isinstance(config.get("BACKEND"), str))
+    global _backends
+    if _backends is None:
+        providers = smo_settings.PROVIDERS
+        if not isinstance(providers, dict):
+            providers = {}
+        _backends = tuple(
+            config["BACKEND"] for config in providers.values()
+            if isinstance(config, dict) and isinstance(config.get("BACKEND"), str))
+    return _backends
+
+
+def settings_changed(setting: str = "", **kwargs: Any) -> None:
+    """Django's ``setting_changed`` receiver: forget the configured backends when
+    ``WAGTAIL_SMO`` changes (``override_settings``), so the registry follows settings."""
+    global _backends
+    if setting == "WAGTAIL_SMO":
+        _backends = None
 
 
 @lru_cache(maxsize=16)

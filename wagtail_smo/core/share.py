@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from urllib.parse import quote, urlencode
 
 from .text import parse
@@ -59,14 +60,24 @@ class ShareLink:
                          for problem in parse(value, SHARE_PLACEHOLDERS)[1])
         return found
 
-    def render(self, values: Mapping[str, str], *, base: str | None = None) -> str:
-        """The share URL for ``values`` (``SHARE_PLACEHOLDERS``); ``base`` replaces the part
-        before the query (a Mastodon instance's own /share form)."""
-        query = []
+    @cached_property
+    def _parsed(self) -> list[tuple[str, list[tuple[str, str]]]]:
+        """``(name, parsed value template)`` of each query pair, parsed once per ShareLink (a
+        page renders every button's link: parsing them again per render was most of the cost).
+        ``cached_property`` writes the instance's ``__dict__``, which a frozen dataclass allows."""
+        parsed = []
         for name, template in self.params():
             parts, problems = parse(template, SHARE_PLACEHOLDERS)
             if problems:
                 raise ValueError(f"share link parameter {name}: {problems[0]}")
+            parsed.append((name, parts))
+        return parsed
+
+    def render(self, values: Mapping[str, str], *, base: str | None = None) -> str:
+        """The share URL for ``values`` (``SHARE_PLACEHOLDERS``); ``base`` replaces the part
+        before the query (a Mastodon instance's own /share form)."""
+        query = []
+        for name, parts in self._parsed:
             value = "".join(part if kind == "text" else values.get(part, "")
                             for kind, part in parts).strip()
             if value:

@@ -8,7 +8,8 @@ Use it in a page model's edit handler::
         content_panels = Page.content_panels + [...]
         edit_handler = social_edit_handler(content_panels)
 
-or add ``SocialTab()`` to your own ``TabbedInterface``.
+or add ``SocialTab()`` to your own ``TabbedInterface`` (with
+``base_form_class=SocialMetaPageForm``, which asks for a new alt text when the image changes).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from wagtail.admin.panels import (
 
 from ..audit import audit_page
 from .cards import source_lines
+from .forms import SocialMetaPageForm
 from .widgets import EDITOR_MEDIA, CountedTextarea, CountedTextInput
 
 
@@ -100,7 +102,10 @@ def social_edit_handler(
     content_panels: list[Panel], promote_panels: list[Panel] | None = None,
     settings_panels: list[Panel] | None = None, **kwargs: Any,
 ) -> TabbedInterface:
-    """Wagtail's usual Content / Promote / Settings tabs with the Social tab before Settings."""
+    """Wagtail's usual Content / Promote / Settings tabs with the Social tab before Settings.
+
+    The form is ``SocialMetaPageForm`` unless ``base_form_class`` is given.
+    """
     from wagtail.models import Page
 
     promote = Page.promote_panels if promote_panels is None else promote_panels
@@ -111,4 +116,5 @@ def social_edit_handler(
     tabs.append(SocialTab())
     if settings:
         tabs.append(ObjectList(settings, heading=_("Settings")))
+    kwargs.setdefault("base_form_class", SocialMetaPageForm)
     return TabbedInterface(tabs, **kwargs)

@@ -17,6 +17,7 @@ from wagtail.models import Locale, Page, Site
 from ..feeds.items import FeedItem, iter_items
 from ..feeds.pages import item_pages
 from ..feeds.render import build_feed
+from ..pages import PAGE_DATE
 from .writers import SCHEDULER_FORMATS, WRITERS, ExportOptions, Schedule
 
 #: ``--format`` values: feed formats map to the feed kinds of ``wagtail_smo.feeds``.
@@ -40,13 +41,13 @@ def select_pages(
 ) -> QuerySet:
     """Visible pages of a site or section, newest first, narrowed by type, dates and locale.
 
-    ``since``/``until`` apply to the first publication date (``until`` excluded).
+    ``since``/``until`` apply to the page's date (docs/meta.md#dates; ``until`` excluded).
     """
     queryset = item_pages(site, section, list(models) if models else None)
     if since is not None:
-        queryset = queryset.filter(first_published_at__gte=since)
+        queryset = queryset.filter(**{f"{PAGE_DATE}__gte": since})
     if until is not None:
-        queryset = queryset.filter(first_published_at__lt=until)
+        queryset = queryset.filter(**{f"{PAGE_DATE}__lt": until})
     if locale is not None:
         queryset = queryset.filter(locale=locale)
     return queryset

@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.apps import apps
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from wagtail.models import Page, Site, get_page_models
 
 from ..conf import smo_settings
-from ..pages import is_section, visible_pages
+from ..pages import PAGE_DATE, is_section, visible_pages, with_page_date
 
 # ``is_section`` is also read from here by ``feeds.changes`` (another lane's module).
 __all__ = ["UnknownSection", "feed_models", "find_section", "is_section", "item_pages",
@@ -45,7 +45,8 @@ def item_pages(
 ) -> QuerySet:
     """Visible items of a site (or a section of it), newest first; base ``Page`` instances."""
     queryset = visible_pages(section=section or site.root_page, listed=True)
-    return queryset.type(*(models or feed_models())).order_by("-first_published_at", "-pk")
+    queryset = with_page_date(queryset.type(*(models or feed_models())))
+    return queryset.order_by(F(PAGE_DATE).desc(nulls_last=True), "-pk")
 
 
 def find_section(site: Site, path_or_id: str | int) -> Page:

@@ -1,4 +1,4 @@
-"""Command-line options the ``smo_`` commands share: ``--site``, ``--section`` and bad input.
+"""What the ``smo_`` commands share: their base class, ``--site``, ``--section`` and bad input.
 
 One definition of what a ``--site`` value means (an id, a hostname or ``hostname:port``), so that
 ``smo_audit`` and ``smo_export`` accept the same values; each command keeps its own wording of
@@ -7,15 +7,59 @@ the error, which its documentation and tests quote.
 
 from __future__ import annotations
 
+import os
+import signal
+import sys
 from argparse import ArgumentParser
+from typing import Any, NoReturn
 
-from django.core.management.base import CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from wagtail.models import Site
 
 from ..pages import sites_with_hostname
 
 #: Exit status of a command given bad input (an unknown option value, a bad date...).
 EXIT_USAGE = 2
+
+
+class OneLineErrorParser(CommandParser):
+    """A command's parser whose errors on the command line are one line, without the usage."""
+
+    def error(self, message: str) -> NoReturn:
+        """Exit with status 2 and ``prog: error: message`` on stderr (``--help`` has the rest)."""
+        if self.called_from_command_line:
+            self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see --help)\n")
+        super().error(message)  # raises CommandError under call_command
+        raise AssertionError("unreachable")  # for the type checker: CommandParser.error returns
+
+
+class SmoCommand(BaseCommand):
+    """The base of the ``smo_`` commands: one-line usage errors; a closed pipe ends quietly.
+
+    A reader that stops early (``smo_export | head``) closes the pipe; the next write raises
+    BrokenPipeError. A Unix tool stops there without a traceback, with the status of a process
+    ended by SIGPIPE (141 in a shell), so that ``set -o pipefail`` still sees it did not finish.
+    """
+
+    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
+        """Django's parser, with errors printed on one line."""
+        parser = super().create_parser(prog_name, subcommand, **kwargs)
+        # Django instantiates CommandParser itself (no hook for the class); the subclass only
+        # changes how an error is printed.
+        parser.__class__ = OneLineErrorParser
+        return parser
+
+    def run_from_argv(self, argv: list[str]) -> None:
+        """Run as ``manage.py`` does; a closed standard output ends the process quietly."""
+        try:
+            super().run_from_argv(argv)
+            sys.stdout.flush()  # a pipe closed after the last write shows up here
+        except BrokenPipeError:
+            # Python flushes stdout again at exit: point it at /dev/null so that flush has
+            # nowhere to fail (the recipe of Python's signal module documentation).
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            sys.exit(128 + signal.SIGPIPE)
 
 
 def usage_error(message: str) -> CommandError:

@@ -23,6 +23,13 @@ the page is resolved, and matches no stored stamp. Invalidations happen at once 
 made the change sees it) and again when the transaction commits (a result another process
 resolved from the old rows meanwhile is not kept).
 
+The entry also keeps the rendered head (``{% social_meta %}``'s HTML) per variant (JSON-LD on
+or off, the active language: the labels are translated), so a warm tag costs the one cache read
+and nothing more; it lives and dies with the entry, under the same stamp.
+
+A cache backend that is down or raising never breaks a page: the meta is resolved and rendered
+without it, and the failure is logged once (again only after the cache has worked in between).
+
 Results are only cached for calls that pass a ``ResolveContext`` and leave ``use_cache`` on: real
 page requests (``requests.resolve_for_request``). Previews, batches (exports, feeds written by a
 command: ``use_cache=False``) and calls without a context (commands, post drafts) resolve afresh.
@@ -31,14 +38,16 @@ command: ``use_cache=False``) and calls without a context (commands, post drafts
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.cache import caches
 from django.db import transaction
 from django.db.models import ForeignKey, Model
+from django.utils.translation import get_language
 from wagtail.models import Page, PageViewRestriction
 
 from ..conf import smo_settings
@@ -46,9 +55,10 @@ from .context import ResolveContext
 from .validators import mark_content_changed
 
 GENERATION_KEY = "wagtail-smo:meta-generation"
-# "v2": entries written before sources became ``Source`` objects (strings) must never be served
-# from a shared cache after an upgrade; their stamps would still match.
-_ENTRY_PREFIX = "wagtail-smo:meta:v2:"
+# Versioned: entries of an earlier layout (sources as strings in v1, no rendered heads in v2) must
+# never be served from a shared cache after an upgrade; their stamps would still match.
+# "v3": entries carry the rendered heads beside the meta.
+_ENTRY_PREFIX = "wagtail-smo:meta:v3:"
 _GEN_PREFIX = "wagtail-smo:meta-gen:"
 # Memcached refuses keys over 250 characters; deep tree paths are hashed (treebeard allows 255).
 _MAX_PATH_IN_KEY = 180
@@ -72,8 +82,29 @@ _DRAFT_FIELDS = frozenset(
 _local_epoch = 0
 
 
+logger = logging.getLogger("wagtail_smo")
+
+#: Whether the last use of the meta cache failed (its failure is then logged already).
+_cache_down = False
+
+
 def _cache():
     return caches[smo_settings.META_CACHE]
+
+
+def _failed(exc: Exception) -> None:
+    """A cache call raised: log it once, until the cache works again."""
+    global _cache_down
+    if not _cache_down:
+        _cache_down = True
+        logger.warning("wagtail-smo: the meta cache %r failed (%s: %s); social meta is resolved "
+                       "without it until it works again", smo_settings.META_CACHE,
+                       type(exc).__name__, exc)
+
+
+def _worked() -> None:
+    global _cache_down
+    _cache_down = False
 
 
 def cacheable(page: Any, context: ResolveContext | None, use_cache: bool) -> bool:
@@ -104,11 +135,31 @@ class Slot:
     # The page's own state and this process's epoch when it was looked up: a result kept in the
     # context is served again only while both are unchanged.
     served_as: tuple
+    #: The meta found or stored (None until then).
+    meta: Any = None
+    #: Rendered heads of the entry found, by variant (``head_variant``).
+    heads: dict[tuple, str] = field(default_factory=dict)
+    #: False when the cache failed during the lookup: nothing is written back.
+    usable: bool = True
 
     def store(self, meta: Any) -> None:
         """Keep ``meta`` in the context and in the cache for ``META_CACHE_TIMEOUT`` seconds."""
-        self.context.results[self.page_id] = (self.served_as, meta)
-        _cache().set(self.key, (self.stamp, meta), smo_settings.META_CACHE_TIMEOUT)
+        self.meta = meta
+        self.context.results[self.page_id] = self
+        self._write(meta, self.heads)
+
+    def store_head(self, variant: tuple, meta: Any, html: str) -> None:
+        """Keep the rendered head of ``meta`` for ``variant`` beside it in the entry."""
+        self.heads = {**self.heads, variant: str(html)}
+        self._write(meta, self.heads)
+
+    def _write(self, meta: Any, heads: dict[tuple, str]) -> None:
+        if not self.usable:
+            return
+        try:
+            _cache().set(self.key, (self.stamp, meta, heads), smo_settings.META_CACHE_TIMEOUT)
+        except Exception as exc:  # any backend's error: the page is served all the same
+            _failed(exc)
 
 
 def lookup(page: Page, context: ResolveContext) -> tuple[Any | None, Slot]:
@@ -116,22 +167,34 @@ def lookup(page: Page, context: ResolveContext) -> tuple[Any | None, Slot]:
     own = _own_state(page)
     slot = Slot(entry_key(page.pk), (), context, page.pk, (own, _local_epoch))
     kept = context.results.get(page.pk)
-    if kept is not None and kept[0] == slot.served_as:
-        return kept[1], slot
-    cache = _cache()
+    if kept is not None and kept.served_as == slot.served_as:
+        return kept.meta, kept  # its stamp and heads too: a head rendered now joins the entry
     depends_on = dependency_keys(page)
-    found = cache.get_many([slot.key, *depends_on])
-    missing = {key: _token() for key in depends_on if key not in found}
-    if missing:
-        # Never seen, or evicted: a new token matches no stored stamp. Written before the page is
-        # resolved, so a concurrent change's bump after this point makes the stored result miss.
-        cache.set_many(missing, None)
+    try:
+        cache = _cache()
+        found = cache.get_many([slot.key, *depends_on])
+        missing = {key: _token() for key in depends_on if key not in found}
+        if missing:
+            # Never seen, or evicted: a new token matches no stored stamp. Written before the page
+            # is resolved, so a concurrent change's bump after this point makes the result miss.
+            cache.set_many(missing, None)
+    except Exception as exc:  # any backend's error: resolved without the cache
+        _failed(exc)
+        slot.usable = False
+        return None, slot
+    _worked()
     slot.stamp = (own, tuple(found[key] if key in found else missing[key] for key in depends_on))
     entry = found.get(slot.key)
-    if missing or not isinstance(entry, tuple) or len(entry) != 2 or entry[0] != slot.stamp:
+    if missing or not isinstance(entry, tuple) or len(entry) != 3 or entry[0] != slot.stamp:
         return None, slot
-    context.results[page.pk] = (slot.served_as, entry[1])
+    slot.heads, slot.meta = entry[2], entry[1]
+    context.results[page.pk] = slot
     return entry[1], slot
+
+
+def head_variant(json_ld_enabled: bool) -> tuple:
+    """What a rendered head depends on beyond the meta: JSON-LD on or off, the language."""
+    return (json_ld_enabled, get_language())
 
 
 def dependency_keys(page: Page) -> list[str]:
@@ -194,15 +257,18 @@ def _forget(
     def run() -> None:
         global _local_epoch
         _local_epoch += 1
-        mark_content_changed()  # HTTP validators (validators.py) follow every invalidation
-        cache = _cache()
-        if page_ids:
-            cache.delete_many([entry_key(page_id) for page_id in page_ids])
-        # A generation that is absent stamps no valid entry (the next lookup writes a new one):
-        # replacing only those present adds no key for pages nobody has viewed below.
-        present = cache.get_many(list(generations)) if only_present else generations
-        if present:
-            cache.set_many({key: _token() for key in present}, None)
+        try:
+            mark_content_changed()  # HTTP validators (validators.py) follow every invalidation
+            cache = _cache()
+            if page_ids:
+                cache.delete_many([entry_key(page_id) for page_id in page_ids])
+            # A generation that is absent stamps no valid entry (the next lookup writes a new
+            # one): replacing only those present adds no key for pages nobody viewed below.
+            present = cache.get_many(list(generations)) if only_present else generations
+            if present:
+                cache.set_many({key: _token() for key in present}, None)
+        except Exception as exc:  # a save must not fail for a cache that is down
+            _failed(exc)
 
     run()
     # Again after commit: another process may have resolved and stored the old rows meanwhile.

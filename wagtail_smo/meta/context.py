@@ -50,8 +50,9 @@ class ResolveContext:
     renditions: dict[tuple[int, str, int | None], Any] = field(default_factory=dict)
     #: Live translations (page id, language code) by translation key (Wagtail i18n).
     translations: dict[Any, list[tuple[int, str]]] = field(default_factory=dict)
-    #: Results already served in this context, by page id: (state stamp, ``resolver.SocialMeta``).
-    results: dict[int, tuple[tuple, Any]] = field(default_factory=dict)
+    #: Results already served in this context, by page id: the ``cache.Slot`` holding the
+    #: ``resolver.SocialMeta``, its stamp and its rendered heads.
+    results: dict[int, Any] = field(default_factory=dict)
     #: Storage names of the generated cards the pages of this context use.
     cards: set[str] = field(default_factory=set)
     #: Draw generated cards again even when their file exists (``smo_generate_images --force``).

@@ -60,7 +60,7 @@ def _website(meta: SocialMeta) -> dict[str, Any]:
         "url": meta.site_url,
     }
     if meta.description:
-        website["description"] = meta.description
+        website["description"] = meta.description_tag
     if meta.publisher_name:
         website["publisher"] = _organisation(meta)
     return website
@@ -78,7 +78,7 @@ def _article(meta: SocialMeta) -> dict[str, Any]:
         "url": meta.url,
     }
     if meta.description:
-        article["description"] = meta.description
+        article["description"] = meta.description_tag
     if meta.image:
         article["image"] = [meta.image.url]
     if meta.published_time:

@@ -29,14 +29,18 @@ def og_locale(code: str) -> str:
 
 
 def page_locale(page: Page, site_settings: Any, language_code: str) -> tuple[str, Source]:
-    """The og:locale of ``page`` and its source."""
-    if site_settings and site_settings.locale:
-        return og_locale(site_settings.locale), Source(SITE_SETTING, "locale")
+    """The og:locale of ``page`` and its source.
+
+    The page's own Wagtail locale (with Wagtail i18n on), else the site's content language
+    (Settings → Social media → locale), else ``LANGUAGE_CODE``.
+    """
     if getattr(settings, "WAGTAIL_I18N_ENABLED", False):
         code = getattr(getattr(page, "locale", None), "language_code", "") or language_code
         if code:
             return og_locale(code), Source(PAGE_FIELD, "locale")
     # Without Wagtail i18n every page is in the site's language: no query for the page's locale.
+    if site_settings and site_settings.locale:
+        return og_locale(site_settings.locale), Source(SITE_SETTING, "locale")
     return og_locale(settings.LANGUAGE_CODE), Source(PROJECT_SETTING, "LANGUAGE_CODE")
 
 

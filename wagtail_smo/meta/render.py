@@ -5,11 +5,12 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.template import Context
 from django.template.loader import render_to_string
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from wagtail.models import Page
 
+from . import cache
 from .jsonld import json_ld, script_json
-from .requests import resolve_for_request
+from .requests import caches_for, request_context, resolve_for_request
 from .resolver import SocialMeta
 from .tags import head_tags, tags_html
 
@@ -30,8 +31,25 @@ def render_meta(meta: SocialMeta, *, json_ld_enabled: bool = True) -> SafeString
 def render_page_meta(
     page: Page, request: HttpRequest | None = None, *, json_ld_enabled: bool = True
 ) -> SafeString:
-    """The social tags of ``page``; identical with or without a request (static builds)."""
-    return render_meta(resolve_for_request(page, request), json_ld_enabled=json_ld_enabled)
+    """The social tags of ``page``; identical with or without a request (static builds).
+
+    For a page view the rendered head is kept in the meta cache's entry: warm, it costs one cache
+    read (no query, no rendering), and it follows the entry's invalidation rules.
+    """
+    slot = None
+    variant = cache.head_variant(json_ld_enabled)
+    if request is not None and caches_for(request):
+        context = request_context(request)
+        if cache.cacheable(page, context, True):
+            meta, slot = cache.lookup(page, context)
+            head = slot.heads.get(variant)
+            if head is not None:
+                return mark_safe(head)  # noqa: S308 (rendered and escaped by render_meta)
+    meta = resolve_for_request(page, request)
+    html = render_meta(meta, json_ld_enabled=json_ld_enabled)
+    if slot is not None:
+        slot.store_head(variant, meta, html)
+    return html
 
 
 def social_meta_tag(context: Context, page: Page | None = None, json_ld: bool = True) -> SafeString:

@@ -40,7 +40,15 @@ from .sources import (
     TURNED_OFF,
     Source,
 )
-from .text import clean_text, first_paragraph, shorten, value_text, word_count
+from .text import (
+    DESCRIPTION_TAG_MAX,
+    clean_text,
+    first_paragraph,
+    shorten,
+    value_text,
+    word_count,
+    x_description_max,
+)
 from .tree import (
     Breadcrumb,
     ancestor_image,
@@ -88,6 +96,17 @@ class SocialMeta:
     publisher_name: str = ""
     publisher_logo: SocialImage | None = None
     breadcrumbs: tuple[Breadcrumb, ...] = ()
+
+    @property
+    def description_tag(self) -> str:
+        """The description as og:description, ``<meta name="description">`` and JSON-LD carry it:
+        cut at a word boundary at ``DESCRIPTION_TAG_MAX`` characters (``description`` is whole)."""
+        return shorten(self.description, DESCRIPTION_TAG_MAX)
+
+    @property
+    def x_description(self) -> str:
+        """The description as twitter:description carries it: cut at the X network's limit."""
+        return shorten(self.description, x_description_max())
 
     def __getstate__(self) -> dict:
         # MappingProxyType cannot be pickled (the Django cache pickles results).

@@ -12,8 +12,8 @@ from django.utils.translation import gettext, ngettext
 
 from .resolver import SocialMeta
 
-# X shows at most 70 characters of a title and 200 of a description; longer text is cut by X
-# itself, so the tags carry the full text and crawlers decide.
+# Titles are written whole (each network cuts its own); descriptions are cut at a word boundary
+# (SocialMeta.description_tag, x_description): a body-long text is not repeated in every tag.
 
 
 @dataclass(frozen=True)
@@ -47,10 +47,10 @@ class HeadTag:
 # Tags that copy one attribute each, as (attr, key, attribute), in document order. A value
 # left empty leaves its tag out; a datetime is written in ISO 8601.
 _SITE_TAGS = (
-    ("name", "description", "description"),
+    ("name", "description", "description_tag"),
     ("rel", "canonical", "url"),
     ("property", "og:title", "title"),
-    ("property", "og:description", "description"),
+    ("property", "og:description", "description_tag"),
     ("property", "og:url", "url"),
     ("property", "og:type", "og_type"),
     ("property", "og:site_name", "site_name"),
@@ -74,7 +74,7 @@ _X_TAGS = (
     ("name", "twitter:site", "x_site"),
     ("name", "twitter:creator", "x_creator"),
     ("name", "twitter:title", "title"),
-    ("name", "twitter:description", "description"),
+    ("name", "twitter:description", "x_description"),
 )
 
 

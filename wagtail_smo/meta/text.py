@@ -9,6 +9,8 @@ from typing import Any
 
 from django.utils.html import strip_tags
 
+from ..core.networks import get_network
+
 # Control characters are not allowed in XML, break some parsers and never belong in a card.
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # Where a block of rich text ends: one paragraph or list item is one candidate description.
@@ -74,6 +76,18 @@ def first_paragraph(body: Any) -> str:
 def word_count(body: Any) -> int:
     """Number of words in the text blocks of a StreamField or rich text value."""
     return sum(len(html_to_text(html).split()) for html in iter_rich_text(body))
+
+
+#: Characters of the description written into og:description, ``<meta name="description">`` and
+#: the JSON-LD description (docs/meta.md): more than any card shows (Facebook about 110, X 200,
+#: LinkedIn and Slack less), so no network shows less than it could; a 5,000-character text is
+#: not repeated in full three times in every page's head.
+DESCRIPTION_TAG_MAX = 300
+
+
+def x_description_max() -> int:
+    """Characters of twitter:description: the X network's declared description limit."""
+    return get_network("x").limits.description or DESCRIPTION_TAG_MAX
 
 
 def shorten(text: str, length: int) -> str:

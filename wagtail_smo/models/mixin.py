@@ -134,6 +134,12 @@ class SocialMetaMixin(SocialPreviewMixin, models.Model):
         blank=True,
         help_text=_("Describes the social image for people who cannot see it."),
     )
+    # Which image the alt text describes (set by the Social tab's form, SocialMetaPageForm): the
+    # audit flags an alt text left over from a previous image. None: not known (older pages,
+    # pages saved by code).
+    social_image_alt_for = models.IntegerField(
+        _("image the alt text describes"), null=True, blank=True, editable=False,
+    )
     social_image_fallback = models.BooleanField(
         _("find an image automatically"),
         default=True,

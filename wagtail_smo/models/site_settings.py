@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import locale as pylocale
+import re
+
+from django.conf.locale import LANG_INFO
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
@@ -22,6 +28,51 @@ def share_network_choices() -> list[tuple[str, str]]:
     return share_choices()
 
 
+X_HANDLE = re.compile(r"@[A-Za-z0-9_]{1,15}")
+# @user@host: the user as Mastodon allows it, the host a domain name (punycode for an IDN).
+FEDIVERSE_ACCOUNT = re.compile(
+    r"@[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+"
+    r"[A-Za-z0-9-]{2,63}"
+)
+LOCALE = re.compile(r"(?P<language>[A-Za-z]{2,3})(?:[_-](?P<region>[A-Za-z]{2}))?")
+FACEBOOK_APP_ID = re.compile(r"[0-9]{1,20}")
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def locale_problem(value: str) -> str | None:
+    """Why ``value`` is not a locale such as ``en`` or ``en_GB`` (a known language), or None."""
+    match = LOCALE.fullmatch(value)
+    if match is None:
+        return gettext(
+            "Give a language code such as en, or a language and a country such as en_GB.")
+    language = match["language"].lower()
+    # Django's languages, else the C library's locale aliases (which know "fy", "ga", "se"...).
+    if language not in LANG_INFO and not pylocale.normalize(language).startswith(language + "_"):
+        return gettext("%(language)s is not a known language code (ISO 639), e.g. en, fr, ru.") % {
+            "language": match["language"]}
+    return None
+
+
+def settings_problems(values: dict[str, str]) -> dict[str, str]:
+    """Each field of the social media settings whose value is refused, with why (see clean())."""
+    problems = {}
+    checks = {
+        "x_handle": (X_HANDLE, gettext(
+            "An X handle is @ followed by 1 to 15 letters, digits or underscores, e.g. @example.")),
+        "fediverse_creator": (FEDIVERSE_ACCOUNT, gettext(
+            "A fediverse account is @user@server, e.g. @news@mastodon.social.")),
+        "facebook_app_id": (FACEBOOK_APP_ID, gettext(
+            "A Facebook app id is a number, e.g. 1234567890.")),
+    }
+    for name, (pattern, message) in checks.items():
+        if values.get(name) and not pattern.fullmatch(values[name]):
+            problems[name] = message
+    if values.get("locale") and (problem := locale_problem(values["locale"])):
+        problems["locale"] = problem
+    for name in ("site_name", "organisation_name", "default_image_alt"):
+        if CONTROL_CHARACTERS.search(values.get(name) or ""):
+            problems[name] = gettext("Line breaks and control characters are not allowed here.")
+    return problems
 def card_layout_choices() -> list[tuple[str, str]]:
     """Choices of the card layout setting: the built-in layouts and the site's own
     (``WAGTAIL_SMO["CARDS"]["LAYOUTS"]``), read when a form is built."""
@@ -112,7 +163,11 @@ class SocialMediaSettings(BaseSiteSetting):
         _("locale"),
         max_length=20,
         blank=True,
-        help_text=_("og:locale such as en_GB. Defaults to the page's locale."),
+        help_text=_(
+            "Language of the site's pages, such as en_GB: og:locale, inLanguage and the feeds' "
+            "language. With Wagtail's internationalisation on, each page's own locale is used "
+            "instead. Empty: the LANGUAGE_CODE setting."
+        ),
     )
     share_networks = StreamField(
         [("network", blocks.ChoiceBlock(choices=share_network_choices, label=_("network")))],
@@ -154,3 +209,17 @@ class SocialMediaSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = _("social media")
+
+    def clean(self) -> None:
+        """Refuse handles, accounts, locales and ids that are not what they say they are."""
+        super().clean()
+        for name in ("x_handle", "fediverse_creator", "locale", "facebook_app_id"):
+            setattr(self, name, (getattr(self, name) or "").strip())
+        problems = settings_problems({
+            name: getattr(self, name) for name in (
+                "x_handle", "fediverse_creator", "locale", "facebook_app_id", "site_name",
+                "organisation_name", "default_image_alt",
+            )
+        })
+        if problems:
+            raise ValidationError(problems)

@@ -21,7 +21,7 @@ from django.utils import timezone
 from wagtail.images.models import AbstractImage
 from wagtail.models import Page, Revision, Site
 
-from ..core.networks import network_limit
+from ..core.networks import channel_aliases, network_limit
 from ..meta import SocialMeta, resolve
 from ..models import OPEN_STATUSES, SocialChannel, SocialPost
 from ..pages import is_public
@@ -36,6 +36,23 @@ def wants_drafts(page: Page) -> bool:
     if not getattr(type(page), "smo_post_drafts", True):
         return False
     return bool(getattr(page, "share_when_published", False))
+
+
+def has_listening_channel(page: Page) -> bool:
+    """Whether a site the page may belong to has an enabled, configured channel: one query.
+
+    Asked on the publish path before a draft task is queued, so that a site with no channel
+    pays nothing more. The sites looked at are those whose root page is the page or one of its
+    ancestors (a materialised-path prefix, no routing): a superset of the page's own site, so
+    it never says no wrongly; the task checks the page's own site exactly.
+    """
+    aliases = channel_aliases()
+    if not aliases or not page.path:
+        return False
+    step = page.steplen
+    prefixes = [page.path[:end] for end in range(step, len(page.path) + 1, step)]
+    return SocialChannel.objects.filter(
+        enabled=True, channel__in=aliases, site__root_page__path__in=prefixes).exists()
 
 
 def create_drafts_for(page_id: int, revision_id: int | None = None) -> list[SocialPost]:
@@ -156,9 +173,11 @@ def page_inputs(meta: SocialMeta) -> dict[str, Any]:
 
 def composed_record(meta: SocialMeta, composed: ComposedPost,
                     image_id: int | None) -> dict[str, Any]:
-    """A post's ``composed_from``: the inputs read and the text, link and image they gave."""
+    """A post's ``composed_from``: the inputs read and the text, link and image they gave, and
+    the image's URL and alt text (a delivery of the unchanged page reads them from here)."""
     return {"inputs": page_inputs(meta), "text": composed.text, "link": composed.link,
-            "image_id": image_id}
+            "image_id": image_id, "image_url": meta.image.url if meta.image else "",
+            "image_alt": meta.image.alt if meta.image else ""}
 
 
 def composed_fields(page: Page, alias: str) -> dict[str, Any]:

@@ -138,13 +138,13 @@ def _page_for_link(link: str) -> Page | None:
 
 
 def _when(value: str) -> datetime.datetime | None:
+    """The moment a row's date-time names, or None when it names none (``2026-13-45``)."""
     value = value.strip().replace("/", "-")
-    when = parse_datetime(value)
-    if when is None:
-        try:
-            when = datetime.datetime.fromisoformat(value)
-        except ValueError:
-            return None
+    try:
+        # parse_datetime raises ValueError for a well-formed but impossible date.
+        when = parse_datetime(value) or datetime.datetime.fromisoformat(value)
+    except ValueError:
+        return None
     if timezone.is_naive(when):
         when = timezone.make_aware(when)
     return when

@@ -12,8 +12,9 @@ from wagtail.models import Page, Site
 from ..conf import smo_settings
 from ..meta import resolve_for_request
 from ..meta.resolver import SocialMeta
+from ..models import SocialMediaSettings
 from .icons import icon_svg
-from .networks import NETWORKS, ShareTarget
+from .networks import ShareTarget, share_targets
 from .utm import build_utm_url
 
 logger = logging.getLogger("wagtail_smo")
@@ -43,11 +44,11 @@ def parse_networks(value: str | Iterable[str] | None) -> list[str] | None:
 def site_networks(site: Site | None) -> list[str]:
     """The share networks of ``site``: its setting when filled in, else ``SHARE_NETWORKS``."""
     if site is not None:
-        from ..models import SocialMediaSettings
-
-        # Of the page's own site (not the request's): one cheap query by primary key.
-        settings = SocialMediaSettings.for_site(site)
-        chosen = [block.value for block in settings.share_networks]
+        # Of the page's own site (not the request's): one query for the one column it needs
+        # (the settings row is wide: cards, images, profiles).
+        stored = (SocialMediaSettings.objects.filter(site=site)
+                  .values_list("share_networks", flat=True).first())
+        chosen = [block.value for block in stored or ()]
         if chosen:
             return chosen
     return list(smo_settings.SHARE_NETWORKS)
@@ -72,8 +73,9 @@ def share_links(
     if keys is None:
         keys = site_networks(page.get_site())
     links = []
+    targets = share_targets()  # once per call, not once per button
     for key in dict.fromkeys(keys):  # keep the order, drop repeats
-        network = NETWORKS.get(key)
+        network = targets.get(key)
         if network is None:
             logger.warning("wagtail-smo: unknown share network %r left out", key)
             continue

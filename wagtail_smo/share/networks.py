@@ -76,7 +76,8 @@ class ShareTarget:
     utm: bool = True
     # Accessible name when it is not "Share on <label>" (a lazy translation).
     action: str | Promise = ""
-    # The label of a page action (a network's label comes from the registry).
+    # The visible name: the action's own, or the network's label as the registry declared it
+    # when the targets were built (they are rebuilt with the registry: no lookup per render).
     own_label: str | Promise = ""
 
     @property
@@ -109,8 +110,9 @@ def _targets(backends: tuple[str, ...]) -> dict[str, ShareTarget]:
 
 def _target(network: Network) -> ShareTarget:
     if network.key == "mastodon":  # the one link with logic: a visitor's own instance
-        return ShareTarget("mastodon", mastodon_url, kind="mastodon")
-    return ShareTarget(network.key, declared_link(network), action=_ACTIONS.get(network.key, ""))
+        return ShareTarget("mastodon", mastodon_url, kind="mastodon", own_label=network.label)
+    return ShareTarget(network.key, declared_link(network), action=_ACTIONS.get(network.key, ""),
+                       own_label=network.label)
 
 
 def share_targets() -> dict[str, ShareTarget]:

@@ -12,7 +12,7 @@ from django.db.models import Count, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from wagtail.models import Page
 
-from ..pages import section_pages, visible_pages
+from ..pages import PAGE_DATE, section_pages, visible_pages, with_page_date
 
 
 def _tag_through(page: Page):
@@ -48,17 +48,17 @@ def read_next_pages(page: Page, count: int = 3) -> list[Page]:
         )
         candidates = through.objects.filter(tag_id__in=own_tags).values(fk)
         related = list(
-            visible.filter(pk__in=candidates)
+            with_page_date(visible.filter(pk__in=candidates))
             .exclude(pk=page.pk)
             .annotate(shared_tags=Coalesce(Subquery(shared), 0))
-            .order_by("-shared_tags", F("first_published_at").desc(nulls_last=True), "-pk")[:count]
+            .order_by("-shared_tags", F(PAGE_DATE).desc(nulls_last=True), "-pk")[:count]
         )
     # Always run the section query (even when tags filled the list) so that the number of
     # queries never depends on the data (only a page without a section makes one fewer).
     seen = [page.pk, *(p.pk for p in related)]
     latest = (
-        section_pages(page, visible)
+        with_page_date(section_pages(page, visible))
         .exclude(pk__in=seen)
-        .order_by(F("first_published_at").desc(nulls_last=True), "-pk")[:count]
+        .order_by(F(PAGE_DATE).desc(nulls_last=True), "-pk")[:count]
     )
     return (related + list(latest))[:count]

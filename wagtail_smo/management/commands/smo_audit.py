@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 from django.db.models import QuerySet
 from tqdm import tqdm
 from wagtail.admin.admin_url_finder import AdminURLFinder
@@ -17,14 +17,20 @@ from wagtail.models import Page, Site
 from ...audit import AuditContext, Level, audit_page
 from ...audit.report import WRITERS, ReportWriter, Row
 from ...meta import ResolveContext
-from ..options import add_site_section_arguments, default_site, site_option, usage_error
+from ..options import (
+    SmoCommand,
+    add_site_section_arguments,
+    default_site,
+    site_option,
+    usage_error,
+)
 
 EXIT_FINDINGS = 1
 # Pages are read in chunks so that a tree of any size is audited in constant memory.
 CHUNK_SIZE = 200
 
 
-class Command(BaseCommand):
+class Command(SmoCommand):
     help = (
         "Check every live page of a site or a section for social sharing problems (no image, "
         "small image, rejected format, missing alt text, long titles, missing or badly sized "
@@ -147,7 +153,7 @@ class Command(BaseCommand):
                     url=(result.meta.url or "") if result.meta else "",
                     message=finding.message,
                     fix=finding.fix,
-                    edit_url=_absolute_admin_url(finder.get_edit_url(page)),
+                    edit_url=_absolute_admin_url(finder.get_edit_url(page), page, context),
                 ))
             if bar is not None:
                 bar.update(1)
@@ -162,11 +168,16 @@ class Command(BaseCommand):
         return tqdm(total=pages.count(), unit="page", desc="smo_audit", file=stream)
 
 
-def _absolute_admin_url(path: str | None) -> str:
-    """The admin URL made absolute with WAGTAILADMIN_BASE_URL when it is set."""
+def _absolute_admin_url(path: str | None, page: Page, context: AuditContext) -> str:
+    """The admin URL made absolute with WAGTAILADMIN_BASE_URL, else on the page's own site."""
     if not path:
         return ""
-    base = get_admin_base_url() or ""
+    base = get_admin_base_url()
+    if not base:
+        # The admin is taken to be served with the site, as Wagtail sets it up (the demo on
+        # whatever PORT it was started with: its Site records that).
+        site = context.site_for(page)
+        base = site.root_url if site is not None else ""
     return base.rstrip("/") + path if path.startswith("/") else path
 
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 
 from ...posts.delivery import deliver_due_posts
+from ..options import SmoCommand
 
 
-class Command(BaseCommand):
+class Command(SmoCommand):
     help = (
         "Reconcile posts left \"sending\" by a stopped worker, then deliver every approved or "
         "scheduled post whose time has come, in this process. Run it from cron when TASKS uses a "

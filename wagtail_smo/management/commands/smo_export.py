@@ -12,7 +12,7 @@ from datetime import datetime, time, timedelta
 from typing import Any, TextIO, cast
 
 from django.apps import apps
-from django.core.management.base import BaseCommand, CommandParser, OutputWrapper
+from django.core.management.base import CommandParser, OutputWrapper
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -24,10 +24,16 @@ from ...export import FEED_FORMATS, FORMATS, SCHEDULER_FORMATS, export, select_p
 from ...export.atomic import OutputError, atomic_output, check_writable
 from ...export.writers import SCHEDULER_TEMPLATE, ExportOptions, Schedule
 from ...feeds.pages import UnknownSection, find_section
-from ..options import add_site_section_arguments, default_site, site_option, usage_error
+from ..options import (
+    SmoCommand,
+    add_site_section_arguments,
+    default_site,
+    site_option,
+    usage_error,
+)
 
 
-class Command(BaseCommand):
+class Command(SmoCommand):
     help = (
         "Export the pages the public may see (live, no view restriction, not excluded from "
         "feeds) of a site or section as RSS, Atom, JSON Feed, CSV, JSON, or a Hootsuite, "
@@ -212,6 +218,9 @@ class Command(BaseCommand):
             raise usage_error("--every must be a positive number of minutes")
         if options["start"]:
             start = self._date(options["start"], "--start")
+            if start <= timezone.now():
+                # As the schedule import refuses a row in the past: nothing would post it.
+                raise usage_error(f"--start {options['start']!r} is in the past")
         else:
             now = timezone.localtime()
             start = now.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)

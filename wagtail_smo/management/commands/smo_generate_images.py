@@ -5,18 +5,18 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 from tqdm import tqdm
 
 from ...images import store
 from ...meta import ResolveContext, resolve
 from ...meta.sources import GENERATED
-from ..options import add_site_section_arguments, site_option, usage_error
+from ..options import SmoCommand, add_site_section_arguments, site_option, usage_error
 from .smo_audit import CHUNK_SIZE, _in_chunks
 from .smo_audit import Command as AuditCommand
 
 
-class Command(BaseCommand):
+class Command(SmoCommand):
     help = (
         "Draw the generated social card of every live page that uses one (the resolver's last "
         "image fallback), so that no visitor waits for one; --clean deletes card files no page "

@@ -5,12 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from wagtail_smo.posts.importing import import_schedule
 
+from ..options import SmoCommand
 
-class Command(BaseCommand):
+
+class Command(SmoCommand):
     help = (
         "Schedule social posts from a file: a plain CSV with the columns channel, datetime, "
         "text, link[, image_url], or the Postcron layout (text, year, month, day, hour, minute, "

@@ -5,17 +5,17 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 from wagtail.models import Page
 
 from ...meta import resolve
 from ...meta.render import render_meta
 from ...meta.serialize import meta_as_dict
 from ...pages import AddressError, is_public, page_at_url
-from ..options import default_site, usage_error
+from ..options import SmoCommand, default_site, usage_error
 
 
-class Command(BaseCommand):
+class Command(SmoCommand):
     help = (
         "Print the social meta tags of public pages exactly as {% social_meta %} renders them on "
         "the site, with absolute URLs from each page's own Site (no request needed), for static "

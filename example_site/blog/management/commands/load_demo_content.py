@@ -6,18 +6,20 @@ import datetime
 import io
 import json
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.images import ImageFile
-from django.core.management.base import BaseCommand
 from django.db import transaction
 from PIL import Image as PILImage
 from PIL import ImageDraw
+from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.images import get_image_model
-from wagtail.models import Page, Site
+from wagtail.models import Locale, Page, Site
 
 from example_site.blog.demo_posts import create_demo_posts
 from example_site.blog.models import BlogIndexPage, BlogPage, NewsIndexPage, NewsPage
 from example_site.home.models import HomePage
+from wagtail_smo.management.options import SmoCommand
 from wagtail_smo.models import SocialChannel, SocialMediaSettings
 from wagtail_smo.providers import channel_aliases
 
@@ -63,7 +65,7 @@ def paragraph(text: str) -> dict:
     return {"type": "paragraph", "value": f"<p>{text}</p>"}
 
 
-class Command(BaseCommand):
+class Command(SmoCommand):
     help = (
         "Load the example site's demo content (at least 12 pages, generated images, site "
         "settings). Running it again updates nothing that exists and creates no duplicates."
@@ -106,6 +108,7 @@ class Command(BaseCommand):
         news = self._child(
             home, NewsIndexPage, "news", title="News", intro="Announcements from the SMO demo team."
         )
+        russian_blog = self._russian_blog(home, blog)
         day = datetime.date(2026, 11, 2)
         posts = [
             dict(
@@ -150,6 +153,8 @@ class Command(BaseCommand):
                 main_image=images["news"],
                 tags=["русский", "соцсети"],
                 author="Лев Толстой",
+                # A Russian page (og:locale ru_RU) in the Russian tree when Wagtail i18n is on.
+                parent=russian_blog,
             ),
             dict(
                 slug="quotes-and-brackets",
@@ -200,7 +205,8 @@ class Command(BaseCommand):
         for offset, data in enumerate(posts):
             tags = data.pop("tags")
             data.setdefault("date", day - datetime.timedelta(days=offset))
-            page = self._child(blog, BlogPage, data.pop("slug"), **data)
+            parent = data.pop("parent", None) or blog
+            page = self._child(parent, BlogPage, data.pop("slug"), **data)
             if set(page.tags.names()) != set(tags):
                 page.tags.set(tags)
                 page.save_revision().publish()
@@ -276,6 +282,25 @@ class Command(BaseCommand):
             site.site_name = site.site_name or "SMO Demo"
             site.save()
         return home
+
+    def _russian_blog(self, home: Page, blog: Page) -> Page | None:
+        """The blog's Russian translation (and the home page's), with Wagtail i18n on; else None."""
+        if not settings.WAGTAIL_I18N_ENABLED:
+            return None
+        try:
+            code = get_supported_content_language_variant("ru")
+        except LookupError:
+            return None  # Russian is not one of WAGTAIL_CONTENT_LANGUAGES
+        russian = Locale.objects.get_or_create(language_code=code)[0]
+        translations = {}
+        for page, title in ((home, "SMO Демо"), (blog, "Блог")):
+            translation = page.get_translation_or_none(russian)
+            if translation is None:
+                translation = page.specific.copy_for_translation(russian)
+                translation.title = title
+                translation.save_revision().publish()
+            translations[page.pk] = translation
+        return translations[blog.pk]
 
     def _child(self, parent: Page, model, slug: str, **fields):
         existing = model.objects.child_of(parent).filter(slug=slug).first()
