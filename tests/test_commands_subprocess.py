@@ -19,6 +19,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
@@ -66,6 +67,8 @@ def on_disk(demo_content, tmp_path) -> dict:
     env = worker_env(IMMEDIATE)
     env["SMO_TEST_DATABASE"] = json.dumps({"ENGINE": "django.db.backends.sqlite3",
                                            "NAME": str(copy)})
+    # The same media files (the demo's images and card logo) as the copied database names.
+    env["SMO_TEST_MEDIA_ROOT"] = str(settings.MEDIA_ROOT)
     return env
 
 

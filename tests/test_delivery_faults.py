@@ -18,12 +18,16 @@ from wagtail_smo.posts import delivery
 from wagtail_smo.providers.bluesky import BlueskyProvider
 
 DEDUPLICATING = ["mastodon", "bluesky", "vk"]
-NOT_DEDUPLICATING = ["telegram", "linkedin", "facebook", "threads", "x", "webhook"]
+NOT_DEDUPLICATING = ["telegram", "linkedin", "facebook", "threads", "x", "webhook", "instagram",
+                     "pinterest"]
 ALL = DEDUPLICATING + NOT_DEDUPLICATING
 #: The path of the call that publishes, per network (faults are aimed at it).
 CREATE_PATH = {"mastodon": "/api/v1/statuses", "bluesky": "createRecord", "vk": "wall.post",
                "telegram": "/sendMessage", "linkedin": "/rest/posts", "facebook": "/feed",
-               "threads": "threads_publish", "x": "/2/tweets", "webhook": "/hook"}
+               "threads": "threads_publish", "x": "/2/tweets", "webhook": "/hook",
+               "instagram": "media_publish", "pinterest": "/v5/pins"}
+#: Networks that fetch the image from a public URL and cannot post without one.
+FETCHING = {"instagram", "pinterest"}
 TIMEOUT = 1
 
 
@@ -48,7 +52,8 @@ def network(request):
 def approved_post(page, alias) -> SocialPost:
     return SocialPost.objects.create(page=page, channel=alias, status=PostStatus.APPROVED,
                                      text=f"Post for {alias} https://example.com/p/",
-                                     link="https://example.com/p/")
+                                     link="https://example.com/p/",
+                                     image_url=fk.PUBLIC_IMAGE_URL if alias in FETCHING else "")
 
 
 def run_until_settled(post, rounds=6) -> SocialPost:

@@ -17,7 +17,8 @@ from wagtail_smo.editor.preview import SOCIAL_PREVIEW_MODE
 from wagtail_smo.meta import resolve
 
 pytestmark = pytest.mark.django_db
-NETWORKS = {"facebook", "x", "linkedin", "telegram", "mastodon", "bluesky", "slack"}
+NETWORKS = {"facebook", "x", "linkedin", "telegram", "mastodon", "bluesky", "slack",
+            "whatsapp", "pinterest", "threads", "vk", "instagram"}
 
 
 def preview(page) -> BeautifulSoup:
@@ -64,6 +65,37 @@ def test_cards_for_every_network_show_the_resolved_values(demo_content):
     assert found["x"].select_one(".smo-card__description") is None  # X shows no description
     assert "smo-aspect-2" in found["x"].select_one(".smo-card__media")["class"]
     assert "smo-aspect-1-91" in found["facebook"].select_one(".smo-card__media")["class"]
+
+
+def test_the_share_networks_cards_follow_their_layouts(demo_content):
+    """WhatsApp, Pinterest, Threads, VK and Instagram: each card's crop and what it shows."""
+    page = BlogPage.objects.get(slug="social-cards-explained")
+    meta = resolve(page)
+    found = cards(preview(page))
+    crops = {"whatsapp": "smo-aspect-1", "pinterest": "smo-aspect-2-3",
+             "threads": "smo-aspect-1-91", "vk": "smo-aspect-2", "instagram": "smo-aspect-4-5"}
+    for network, crop in crops.items():
+        assert crop in found[network].select_one(".smo-card__media")["class"], network
+    # Only WhatsApp's chat preview shows a description; the others show the title alone.
+    assert text(found["whatsapp"].select_one(".smo-card__description")) == meta.description[:80] \
+        or text(found["whatsapp"].select_one(".smo-card__description")).endswith("…")
+    for network in ("pinterest", "threads", "vk", "instagram"):
+        assert found[network].select_one(".smo-card__description") is None, network
+    # Instagram names the account (the site's name); the others the domain.
+    assert text(found["instagram"].select_one(".smo-card__site")) == meta.site_name
+    assert text(found["vk"].select_one(".smo-card__site")) == text(
+        found["facebook"].select_one(".smo-card__site")).lower()
+
+
+def test_long_titles_are_cut_where_each_network_cuts_them_on_share_networks(demo_content):
+    page = BlogPage.objects.get(slug="very-long-title")
+    found = cards(preview(page))
+    for network, limit in {"whatsapp": 65, "threads": 70, "vk": 80}.items():
+        title = text(found[network].select_one(".smo-card__title"))
+        assert len(title) <= limit and title.endswith("…"), network
+        assert page.title.startswith(title.rstrip("…").rstrip())
+        assert f"cuts the title after {limit} characters" in text(
+            found[network].select_one(".smo-card__note"))
 
 
 def test_long_titles_are_cut_where_each_network_cuts_them(demo_content):

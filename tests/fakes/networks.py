@@ -34,7 +34,11 @@ X_ACCESS_TOKEN = "370773112-GmHxMAgYyLbNEtIKZeRNFsMKPR9EyMZeS9weJAEb"
 X_ACCESS_SECRET = "LswwdoUaIvS8ltyTt5jkRh4J50vUPVVHtR2YPi5kE"
 VK_TOKEN = "vk1.a.Qx7Ld9Rk2Mn4Pp6Tt8Vv0Xx2Zz4Bb6Dd8Ff0Hh2Jj4Ll6Nn8Pp0Rr2Tt4Vv6Xx8"
 WEBHOOK_SECRET = "whsec_8d1c4f7a2b9e6053c7d1a4f8e2b6c9d0"
-ALL_SECRETS = [MASTODON_TOKEN, BLUESKY_APP_PASSWORD, TELEGRAM_TOKEN, LINKEDIN_TOKEN,
+INSTAGRAM_TOKEN = "IGQWRPa1ZAhY3J5dGxqT2ZAtNl9xS0VzRkZAhUmZAyV0ZAGRnZAoZD"
+PINTEREST_TOKEN = "pina_AMAWQ4YWACDKQAAGAAAKSDWZ3IRSPDYBQBIQCYJ7GJP5SZ3QZ"
+#: The public image URL the Instagram and Pinterest fakes accept (they cannot fetch it here).
+PUBLIC_IMAGE_URL = "https://images.example.com/cards/launch.jpg"
+ALL_SECRETS = [INSTAGRAM_TOKEN, PINTEREST_TOKEN, MASTODON_TOKEN, BLUESKY_APP_PASSWORD, TELEGRAM_TOKEN, LINKEDIN_TOKEN,
                FACEBOOK_TOKEN, THREADS_TOKEN, X_CONSUMER_SECRET, X_ACCESS_TOKEN, X_ACCESS_SECRET,
                VK_TOKEN, WEBHOOK_SECRET]
 
@@ -384,6 +388,121 @@ class FakeThreads(FakeGraph):
         return super().route(r)
 
 
+class FakeInstagram(FakeGraph):
+    """/{ig-user}/content_publishing_limit, /{ig-user}/media, /{container}?fields=status_code,
+    /{ig-user}/media_publish, /{media}?fields=permalink, /{media}/comments, /{ig-user}."""
+
+    token = INSTAGRAM_TOKEN
+    user = "17841400000000001"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.quota_usage, self.quota_total = 0, 25
+        #: The status_code a new container ends in: FINISHED, or ERROR for an image refused.
+        self.container_outcome = "FINISHED"
+        #: Status checks answered IN_PROGRESS before a container reaches its outcome.
+        self.in_progress_checks = 0
+        self.containers: dict[str, dict] = {}
+        self.checks: dict[str, int] = {}
+        self.published: dict[str, str] = {}
+        self.comments: list[tuple[str, str]] = []
+
+    def status_of(self, container: str) -> str:
+        if container in self.published.values():
+            return "PUBLISHED"
+        self.checks[container] = self.checks.get(container, 0) + 1
+        if self.checks[container] <= self.in_progress_checks:
+            return "IN_PROGRESS"
+        return self.containers[container]["_outcome"]
+
+    def route(self, r: Recorded) -> Reply:
+        error = self.token_error(r)
+        if error:
+            return error
+        prefix = r"/v21\.0/"
+        if re.fullmatch(prefix + self.user, r.path) and r.method == "GET":
+            return Reply(body={"id": self.user, "username": "smo_demo"})
+        if re.fullmatch(prefix + self.user + "/content_publishing_limit", r.path):
+            if r.query.get("fields") != ["quota_usage,config"]:
+                return Reply(400, {"error": {"message": "Missing fields", "code": 100}})
+            return Reply(body={"data": [{"quota_usage": self.quota_usage, "config": {
+                "quota_total": self.quota_total, "quota_duration": 86400}}]})
+        if re.fullmatch(prefix + self.user + "/media", r.path) and r.method == "POST":
+            form = r.form
+            unknown = set(form) - {"image_url", "caption", "alt_text", "access_token"}
+            if unknown or not re.match(r"https://", form.get("image_url", "")):
+                return Reply(400, {"error": {"message": "Invalid parameter", "code": 100,
+                                             "error_user_msg": f"Unknown or missing: {unknown}"}})
+            if len(form.get("caption", "")) > 2200:
+                return Reply(400, {"error": {"message": "The caption is too long", "code": 100}})
+            container = str(17_900_000 + next(self.ids))
+            self.containers[container] = {**form, "_outcome": self.container_outcome}
+            return Reply(body={"id": container})
+        if re.fullmatch(prefix + self.user + "/media_publish", r.path) and r.method == "POST":
+            container = r.form.get("creation_id", "")
+            if container not in self.containers or container in self.published.values():
+                return Reply(400, {"error": {"message": "Invalid parameter", "code": 100}})
+            if self.checks.get(container, 0) <= self.in_progress_checks or \
+                    self.containers[container]["_outcome"] != "FINISHED":
+                return Reply(400, {"error": {"message": "Media ID is not available", "code": 9007,
+                                             "error_subcode": 2207027}})
+            if self.quota_usage >= self.quota_total:
+                return Reply(400, {"error": {"message": "Application request limit reached",
+                                             "code": 9, "error_subcode": 2207042}})
+            self.quota_usage += 1
+            media = str(18_100_000 + next(self.ids))
+            self.published[media] = container
+            self.posts.append({k: v for k, v in self.containers[container].items()
+                               if k not in ("access_token", "_outcome")})
+            return Reply(body={"id": media})
+        match = re.fullmatch(prefix + r"(\d+)/comments", r.path)
+        if match and r.method == "POST" and match.group(1) in self.published:
+            if not r.form.get("message"):
+                return Reply(400, {"error": {"message": "Param message is required", "code": 100}})
+            self.comments.append((match.group(1), r.form["message"]))
+            return Reply(body={"id": str(17_950_000 + next(self.ids))})
+        match = re.fullmatch(prefix + r"(\d+)", r.path)
+        if match and match.group(1) in self.containers and r.method == "GET":
+            return Reply(body={"id": match.group(1), "status_code": self.status_of(match.group(1)),
+                               **({"status": "Error: 2207026"} if self.containers[
+                                   match.group(1)]["_outcome"] == "ERROR" else {})})
+        if match and match.group(1) in self.published:
+            return Reply(body={"id": match.group(1),
+                               "permalink": f"https://www.instagram.com/p/C{match.group(1)}/"})
+        return super().route(r)
+
+
+class FakePinterest(NetworkFake):
+    """/v5/pins (bearer token) and /v5/user_account, with Pinterest's {code, message} errors."""
+
+    fields = {"board_id", "board_section_id", "title", "description", "link", "alt_text",
+              "media_source"}
+
+    def route(self, r: Recorded) -> Reply:
+        if r.header("Authorization") != f"Bearer {PINTEREST_TOKEN}":
+            return Reply(401, {"code": 2, "message": "Authentication failed."})
+        if r.path == "/v5/user_account" and r.method == "GET":
+            return Reply(body={"username": "smo_demo", "account_type": "BUSINESS"})
+        if r.path == "/v5/pins" and r.method == "POST":
+            pin = r.json or {}
+            limits = {"title": 100, "description": 500, "link": 2048, "alt_text": 500}
+            problems = [f"{name} is longer than {n}" for name, n in limits.items()
+                        if len(pin.get(name, "")) > n]
+            problems += [f"unknown field {name}" for name in set(pin) - self.fields]
+            source = pin.get("media_source") or {}
+            if source.get("source_type") != "image_url" or not re.match(
+                    r"https://", source.get("url", "")):
+                problems.append("media_source must be an image_url with an https url")
+            if pin.get("board_id") != "549755885175":
+                return Reply(404, {"code": 3, "message": "Board not found."})
+            if problems:
+                return Reply(400, {"code": 1, "message": "; ".join(problems)})
+            pin_id = str(813_000_000_000 + next(self.ids))
+            self.posts.append(pin)
+            return Reply(201, {"id": pin_id, "board_id": pin["board_id"], **pin})
+        return super().route(r)
+
+
 class FakeSite(FakeServer):
     """The site serving media files: ``files`` maps a path to (content type, bytes)."""
 
@@ -584,6 +703,10 @@ CHANNELS = {
            "ACCESS_TOKEN": X_ACCESS_TOKEN, "ACCESS_TOKEN_SECRET": X_ACCESS_SECRET}),
     "vk": (FakeVK, "wagtail_smo.providers.vk.VKProvider",
            {"ACCESS_TOKEN": VK_TOKEN, "GROUP_ID": "123456"}),
+    "instagram": (FakeInstagram, "wagtail_smo.providers.instagram.InstagramProvider",
+                  {"USER_ID": FakeInstagram.user, "ACCESS_TOKEN": INSTAGRAM_TOKEN}),
+    "pinterest": (FakePinterest, "wagtail_smo.providers.pinterest.PinterestProvider",
+                  {"ACCESS_TOKEN": PINTEREST_TOKEN, "BOARD_ID": "549755885175"}),
     "webhook": (FakeWebhook, "wagtail_smo.providers.webhook.WebhookProvider",
                 {"SECRET": WEBHOOK_SECRET}),
 }

@@ -46,8 +46,10 @@ def check_image_needs(page: Page, meta: SocialMeta, context: AuditContext) -> It
     """An image smaller than a network's card, in another aspect, format or over its size."""
     if meta.image is None:
         return  # check_image says why
+    # Networks that cannot post without an image (Instagram, Pinterest) get a generated card in
+    # their own size (posts/outgoing.py), not the page's image: its shape is not theirs to judge.
     networks: Needs = [(network, network.images) for network in networks_for(page, context)
-                       if network.images is not None]
+                       if network.images is not None and not network.images.required]
     original = context.image(meta.image.image_id)
     width = getattr(original, "width", None) or meta.image.width
     height = getattr(original, "height", None) or meta.image.height

@@ -49,6 +49,8 @@ BUILTIN_PROVIDERS: tuple[str, ...] = (
     "wagtail_smo.providers.bluesky.BlueskyProvider",
     "wagtail_smo.providers.threads.ThreadsProvider",
     "wagtail_smo.providers.vk.VKProvider",
+    "wagtail_smo.providers.instagram.InstagramProvider",
+    "wagtail_smo.providers.pinterest.PinterestProvider",
     "wagtail_smo.providers.webhook.WebhookProvider",
     "wagtail_smo.providers.console.ConsoleProvider",
     "wagtail_smo.providers.locmem.LocmemProvider",
@@ -58,7 +60,7 @@ BUILTIN_PROVIDERS: tuple[str, ...] = (
 FALLBACK_TEMPLATE = "{title}\n\n{description}\n\n{link}"
 
 #: Aspect ratios a card or image declaration may name ("1.91:1"); None keeps the image's shape.
-ASPECTS = ("1.91:1", "2:1", "1:1", "4:5")
+ASPECTS = ("1.91:1", "2:1", "1:1", "4:5", "2:3")
 
 
 @dataclass(frozen=True)
@@ -79,7 +81,7 @@ class CardStyle:
         """CSS class of the crop (preview.css), e.g. ``smo-aspect-1-91``."""
         if not self.aspect:
             return "smo-aspect-natural"
-        return "smo-aspect-" + self.aspect.removesuffix(":1").replace(".", "-")
+        return "smo-aspect-" + self.aspect.removesuffix(":1").replace(".", "-").replace(":", "-")
 
 
 @dataclass(frozen=True)
@@ -245,18 +247,13 @@ def _image_problems(images: ImageNeeds | None) -> list[str]:
 CORE_NETWORKS: tuple[Network, ...] = (
     Network("slack", _("Slack / Discord"), share_only=True,
             card=CardStyle(100, 200, None, "site_name"), limits=FieldLimits(description=200)),
+    # A link preview in a chat bubble: a square thumbnail beside the title (two lines, about 65
+    # characters), one line of description (about 80) and the domain.
     Network("whatsapp", "WhatsApp", share_only=True,
+            card=CardStyle(65, 80, "1:1", "domain"),
             share=ShareLink("https://wa.me/?text={text}")),  # the URL goes inside the text
     Network("reddit", "Reddit", share_only=True,
             share=ShareLink("https://www.reddit.com/submit?url={url}&title={title}")),
-    Network("pinterest", "Pinterest", share_only=True, images=ImageNeeds(
-        sizes=(("pin", 1000, 1500),), aspect="2:3", required=True),
-        share=ShareLink("https://www.pinterest.com/pin/create/button/"
-                        "?url={url}&media={image}&description={summary}")),
-    # Instagram takes only images (no share link): 4:5 portrait (the most space in the feed) or
-    # square. A post for it gets a generated card in this size (docs/images.md).
-    Network("instagram", "Instagram", share_only=True, images=ImageNeeds(
-        sizes=(("portrait", 1080, 1350), ("square", 1080, 1080)), aspect="4:5", required=True)),
     Network("email", _("E-mail"), share_only=True,
             share=ShareLink("mailto:?subject={title}&body={description}\n\n{url}")),
 )

@@ -18,7 +18,7 @@ from ..meta import SocialMeta, resolve
 from ..meta.cards import network_card
 from ..meta.images import absolute_url
 from ..models import SocialPost
-from ..net import is_public_url
+from ..net import host_problem, is_public_url
 from ..providers.base import OutgoingPost
 
 
@@ -86,6 +86,8 @@ def outgoing_post(post: SocialPost) -> OutgoingPost:
         if card is not None:
             image, mime, alt, image_url = card[1], card[0].mime_type, card[0].alt, card[0].url
     return OutgoingPost(
+        # Networks that fetch the image (Instagram, Pinterest) cannot reach a local address.
+        image_problem=(host_problem(image_url) or "") if image_url else "",
         text=post.text, link=post.link or (values.url if values else ""),
         title=values.title if values else "", description=values.description if values else "",
         image=image, image_mime_type=mime, image_alt=alt, pk=post.pk, image_url=image_url,

@@ -58,6 +58,9 @@ class OutgoingPost:
     image_mime_type: str = "image/jpeg"
     image_alt: str = ""
     image_url: str = ""
+    #: Why ``image_url`` is not public ("a loopback address (127.0.0.1)"); "" when it is. Set on
+    #: the posts side (providers do not import ``net``): networks that fetch images refuse it.
+    image_problem: str = ""
     pk: int | None = None
     extra: dict = field(default_factory=dict)
 
@@ -80,6 +83,18 @@ def redact(text: str, extra_secrets: list[str] | None = None) -> str:
     for value in sorted(set(values), key=len, reverse=True):
         text = text.replace(value, REDACTED)
     return text
+
+
+def image_refusal(network: str, message: OutgoingPost) -> str:
+    """Why ``message``'s image cannot be fetched by a network that fetches images ("" if it can)."""
+    if not message.image_url:
+        return (f"{network} posts need an image and this post has none: give the page a social "
+                f"image, or turn on 'generated cards' (Settings > Social media).")
+    if message.image_problem:
+        return (f"{network} fetches the image from its URL, and {message.image_url} is on "
+                f"{message.image_problem}: give the site a public root URL (Settings > Sites) or "
+                f"serve media from a public MEDIA_URL.")
+    return ""
 
 
 class BaseProvider:
@@ -113,6 +128,11 @@ class BaseProvider:
     def accepted_options(cls) -> tuple[str, ...]:
         """Every option name this provider understands."""
         return COMMON_OPTIONS + cls.option_names
+
+    @classmethod
+    def option_problems(cls, options: dict) -> list[str]:
+        """What is wrong with the values of a channel's options, in words (system check E110)."""
+        return []
 
     @classmethod
     def deduplicates_with(cls, options: dict) -> bool:

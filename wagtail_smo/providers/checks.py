@@ -45,6 +45,8 @@ def check_channel(alias: str, config: object) -> list[checks.CheckMessage]:
             alias, f"missing credentials or options: {names}.",
             f"Set OPTIONS {names} in WAGTAIL_SMO['PROVIDERS'][{alias!r}], read from the "
             "environment (e.g. os.environ['SMO_...']); never store them in the database.", 5))
+    errors.extend(_error(alias, problem, "Fix the option in WAGTAIL_SMO['PROVIDERS'].", 10)
+                  for problem in backend.option_problems(options))
     accepted = backend.accepted_options()
     for name in options:
         if name not in accepted:

@@ -16,7 +16,7 @@ import time
 from typing import ClassVar
 from urllib.parse import urlsplit
 
-from ..core.networks import CountingRule, Features, ImageNeeds, Network, ShareLink
+from ..core.networks import CardStyle, CountingRule, Features, ImageNeeds, Network, ShareLink
 from ..exceptions import PermanentError, ProviderError, TemporaryError, UnsupportedFeature
 from .base import OutgoingPost, SendResult
 from .graph import GraphProvider
@@ -32,6 +32,9 @@ NETWORK = Network(
     "threads", "Threads",
     counting=CountingRule("codepoints", 500),
     template="{title}\n\n{description}\n\n{link}",
+    # A link attachment: the image at 1.91:1 over the domain and a title of up to two lines
+    # (about 70 characters); no description.
+    card=CardStyle(title_max=70, description_max=None, aspect="1.91:1", site_label="domain"),
     # Threads fetches images itself from a public URL.
     images=ImageNeeds(sizes=(("post", 1080, 1350),), max_bytes=8_000_000),
     features=Features(images=True, alt_text=True, link_cards=True, metrics=True),

@@ -16,7 +16,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..core.networks import FOREVER, CountingRule, Features, ImageNeeds, Network, ShareLink
+from ..core.networks import (
+    FOREVER,
+    CardStyle,
+    CountingRule,
+    Features,
+    ImageNeeds,
+    Network,
+    ShareLink,
+)
 from ..exceptions import (
     AuthenticationError,
     PermanentError,
@@ -36,6 +44,9 @@ NETWORK = Network(
     "vk", "VK",
     counting=CountingRule("codepoints", 16384),
     template="{title}\n\n{description}\n\n{link}\n\n{hashtags}",
+    # A link snippet under the post: a wide image (VK recommends 537×240, about 2:1), the title
+    # (cut at about 80 characters) and the domain; no description.
+    card=CardStyle(title_max=80, description_max=None, aspect="2:1", site_label="domain"),
     images=ImageNeeds(sizes=(("card", 1200, 630),)),
     features=Features(images=True, link_cards=True, idempotency="guid", dedup_window=FOREVER,
                       metrics=True),
