@@ -101,10 +101,11 @@ def _database_from_env():
 
 
 DATABASES = {"default": _database_from_env()}
-if "postgresql" in DATABASES["default"]["ENGINE"]:
+_POSTGRES_APP = "django.contrib.postgres"
+if "postgresql" in DATABASES["default"]["ENGINE"] and _POSTGRES_APP not in INSTALLED_APPS:
     # Wagtail's search index uses PostgreSQL's full-text fields there; Django 6.1 checks that
     # their app is installed (postgres.E005) before migrate or runserver start.
-    INSTALLED_APPS.append("django.contrib.postgres")
+    INSTALLED_APPS.append(_POSTGRES_APP)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 LANGUAGE_CODE = "en-us"

@@ -9,8 +9,10 @@ from tests.settings import *  # noqa: F403
 DATABASES = {"default": json.loads(os.environ["SMO_TEST_DATABASE"])}
 TASKS = json.loads(os.environ["SMO_TEST_TASKS"])
 WAGTAIL_SMO = json.loads(os.environ["SMO_TEST_WAGTAIL_SMO"])
-if "postgresql" in DATABASES["default"]["ENGINE"]:
-    # Django 6.1's checks want it for wagtailsearch's PostgreSQL index (run by rqworker).
+if ("postgresql" in DATABASES["default"]["ENGINE"]
+        and "django.contrib.postgres" not in INSTALLED_APPS):  # noqa: F405
+    # Django 6.1's checks want it for wagtailsearch's PostgreSQL index (run by rqworker); the
+    # example settings add it already when DATABASE_URL names PostgreSQL.
     INSTALLED_APPS = [*INSTALLED_APPS, "django.contrib.postgres"]  # noqa: F405
 # The test's media folder (demo images), when a process must read or render them (runserver).
 MEDIA_ROOT = os.environ.get("SMO_TEST_MEDIA_ROOT", MEDIA_ROOT)  # noqa: F405
