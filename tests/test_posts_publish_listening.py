@@ -7,6 +7,7 @@ back from its task table; the check costs the publish one small query.
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
@@ -20,7 +21,17 @@ from wagtail_smo.signal_handlers import create_drafts_on_publish
 
 pytestmark = pytest.mark.django_db
 
-DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# wagtail-smo's tasks go to django_tasks' database backend, read back from its table. Wagtail's
+# own tasks (search index, references) stay on the immediate backend: on Django 6.x its search
+# task is a django.tasks Task, which django_tasks_db refuses to store ("does not point to a
+# Task"), so they cannot share the table there.
+DATABASE_QUEUE = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "smo": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+}
+SMO_ON_THE_QUEUE = {**settings.WAGTAIL_SMO,
+                    "DELIVERY": {**settings.WAGTAIL_SMO.get("DELIVERY", {}),
+                                 "TASK_BACKEND": "smo"}}
 
 
 @pytest.fixture
@@ -34,7 +45,7 @@ def unpublished(demo_content):
 
 def publish(page, django_capture_on_commit_callbacks) -> None:
     """Publish ``page``'s latest revision into the database queue, commit callbacks run."""
-    with override_settings(TASKS=DATABASE_QUEUE), \
+    with override_settings(TASKS=DATABASE_QUEUE, WAGTAIL_SMO=SMO_ON_THE_QUEUE), \
             django_capture_on_commit_callbacks(execute=True):
         NewsPage.objects.get(pk=page.pk).get_latest_revision().publish()
 
@@ -49,9 +60,9 @@ def test_no_enabled_channel_queues_no_draft_task(unpublished, django_capture_on_
     assert unpublished.share_when_published is True
     SocialChannel.objects.update(enabled=False)
     publish(unpublished, django_capture_on_commit_callbacks)
+    # The same queue and settings take one draft task when a channel is enabled (the next test):
+    # here nothing was queued for the page.
     assert draft_task_rows(unpublished) == []
-    # Wagtail's own tasks went into the same table: the queue was in use, ours was left out.
-    assert DBTaskResult.objects.exists()
 
 
 def test_an_enabled_channel_queues_one_draft_task(unpublished, django_capture_on_commit_callbacks):
@@ -78,7 +89,7 @@ def test_the_check_is_one_small_query(unpublished, django_capture_on_commit_call
     page = NewsPage.objects.get(pk=unpublished.pk)
     page.live = True
     revision = page.get_latest_revision()
-    with override_settings(TASKS=DATABASE_QUEUE), \
+    with override_settings(TASKS=DATABASE_QUEUE, WAGTAIL_SMO=SMO_ON_THE_QUEUE), \
             django_capture_on_commit_callbacks(execute=True), \
             CaptureQueriesContext(connection) as queries:
         create_drafts_on_publish(NewsPage, page, revision=revision)
