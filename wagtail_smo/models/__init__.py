@@ -1,5 +1,6 @@
 """Models of wagtail-smo, split by concern; import them from here."""
 
+from .analytics import METRIC_FIELDS, ClickCount, MetricSnapshot, MetricsState
 from .channels import SocialChannel
 from .delivery import AttemptOutcome, DeliveryAttempt, DeliveryLease
 from .mixin import SocialMetaMixin
@@ -7,6 +8,10 @@ from .posts import OPEN_STATUSES, PostStatus, SocialPost
 from .site_settings import SocialMediaSettings
 
 __all__ = [
+    "METRIC_FIELDS",
+    "ClickCount",
+    "MetricSnapshot",
+    "MetricsState",
     "AttemptOutcome",
     "DeliveryAttempt",
     "DeliveryLease",

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ..core.networks import channel_label
+from .analytics import MetricsState
 
 
 class PostStatus(models.TextChoices):
@@ -82,6 +83,16 @@ class SocialPost(models.Model):
     #: On a failed post: the request may have reached the network (a worker stopped mid-send, an
     #: answer was lost) and could not be safely repeated. A person settles it (posts/workflow.py).
     outcome_unknown = models.BooleanField(_("outcome unknown"), default=False, editable=False)
+    #: The metrics pull-back (``wagtail_smo.analytics``): where the post stands, how many
+    #: scheduled fetches ran, when the next is due, and the latest engagement read (a copy of the
+    #: last snapshot's total, so reports and the best-time heatmap need no subquery).
+    metrics_state = models.CharField(
+        _("metrics"), max_length=20, blank=True, editable=False,
+        choices=[("", "")] + list(MetricsState.choices),
+    )
+    metrics_round = models.PositiveSmallIntegerField(default=0, editable=False)
+    metrics_due_at = models.DateTimeField(null=True, blank=True, db_index=True, editable=False)
+    engagement = models.PositiveIntegerField(_("engagement"), null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="+",
