@@ -25,10 +25,15 @@ CHROMIUM_ARGS = [
 def fresh_cache():
     """Cached meta and file sizes must not leak from one test's database into the next.
 
-    Primary keys repeat from test to test, so a cached result could describe another test's page.
+    Primary keys repeat from test to test, so a cached result could describe another test's page;
+    for the same reason the "warn once" memory of the resolver is emptied (a warning about image
+    7 in one test would otherwise silence the warning about another test's image 7).
     """
     from django.core.cache import caches
 
+    from wagtail_smo.meta.images import _warned
+
+    _warned.clear()
     for cache in caches.all(initialized_only=True):
         cache.clear()
     yield
