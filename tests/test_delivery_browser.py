@@ -3,12 +3,11 @@ attempts table, clicks Retry, and the post is delivered once to the fake network
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import override_settings
 
+from tests.browser import login
 from tests.fakes import networks as fk
 from wagtail_smo.models import AttemptOutcome, PostStatus, SocialPost
 
@@ -34,11 +33,7 @@ def test_editor_sees_attempt_and_retries(browser_page, live_server, test_output_
             assert delivery.deliver(post.pk) == PostStatus.FAILED
 
         page = browser_page
-        page.goto(f"{live_server.url}/admin/login/")
-        page.fill("#id_username", "boss")
-        page.fill("#id_password", "secret-pw")
-        page.click("button[type=submit]")
-        page.wait_for_url(re.compile(r"/admin/$"))
+        login(page, live_server.url, "boss", "secret-pw")
         page.goto(f"{live_server.url}/admin/social-posts/edit/{post.pk}/")
         row = page.locator(".smo-attempts-table tbody tr")
         assert row.count() == 1
@@ -74,11 +69,7 @@ def test_person_settles_a_post_left_sending(browser_page, live_server, test_outp
         SocialPost.objects.filter(pk=post.pk).update(
             updated_at=timezone.now() - timedelta(minutes=20))
         page = browser_page
-        page.goto(f"{live_server.url}/admin/login/")
-        page.fill("#id_username", "boss")
-        page.fill("#id_password", "secret-pw")
-        page.click("button[type=submit]")
-        page.wait_for_url(re.compile(r"/admin/$"))
+        login(page, live_server.url, "boss", "secret-pw")
         page.goto(f"{live_server.url}/admin/social-posts/?attention=on")
         assert "Sending: stuck" in page.inner_text("main")
         page.goto(f"{live_server.url}/admin/social-posts/edit/{post.pk}/")  # -> inspect

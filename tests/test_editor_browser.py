@@ -2,56 +2,28 @@
 
 from __future__ import annotations
 
-import os
-import re
-from urllib.parse import urlsplit
-
 import pytest
-from django.core.management import call_command
 
-from wagtail_smo.editor.preview import SOCIAL_PREVIEW_MODE
+from tests.browser import (
+    TIMEOUT,
+    card,
+    load_demo_on,
+    login,
+    open_social_preview,
+    wait_for_edit_tracking,
+)
 
 # Live server: committed data, restored after each test (Wagtail's root page and collection).
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-TIMEOUT = 20_000  # ms: the preview refreshes on a timer after each change
 
 
 @pytest.fixture
 def site(live_server):
     """Demo content on the live server's host and port, with the demo admin user."""
-    port = urlsplit(live_server.url).port
-    call_command("load_demo_content", hostname="localhost", port=port, create_admin=True,
-                 stdout=open(os.devnull, "w"))
-    return live_server.url
-
-
-def login(page, site: str) -> None:
-    page.goto(f"{site}/admin/login/")
-    page.fill("input[name=username]", "admin")
-    page.fill("input[name=password]", "changeme")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{site}/admin/")
-
-
-def wait_for_edit_tracking(page) -> None:
-    """Wait until Wagtail's ``w-unsaved`` controller has taken its snapshot of the edit form."""
-    page.wait_for_function(
-        """() => {
-            const form = document.getElementById("page-edit-form");
-            const unsaved = form && window.wagtail.app.getControllerForElementAndIdentifier(
-                form, "w-unsaved");
-            return Boolean(unsaved && unsaved.initialFormData);
-        }""",
-        timeout=TIMEOUT,
-    )
-    page.wait_for_timeout(1_000)  # the second of Wagtail's two snapshot timers
-
-
-def card(frame, network: str, part: str):
-    return frame.locator(f'article[data-network="{network}"] .smo-card__{part}')
+    return load_demo_on(live_server, create_admin=True)
 
 
 def test_social_preview_follows_the_editor(browser_page, site, test_output_dir):
@@ -68,18 +40,7 @@ def test_social_preview_follows_the_editor(browser_page, site, test_output_dir):
             else None)
     page.set_viewport_size({"width": 1600, "height": 1000})
     login(page, site)
-    page.goto(f"{site}/admin/pages/{post.pk}/edit/")
-
-    # Open Wagtail's live preview and switch it to the "Social cards" mode.
-    page.click('[data-side-panel-toggle="preview"]')
-    iframe = page.locator("#w-preview-iframe")
-    # Wait for the first (default) preview, so that the mode switch is not lost while the
-    # preview panel is still starting.
-    expect(iframe).to_have_attribute("src", re.compile(r"mode=&"), timeout=TIMEOUT)
-    page.select_option("#id_preview_mode", SOCIAL_PREVIEW_MODE)
-    expect(iframe).to_have_attribute("src", re.compile(f"mode={SOCIAL_PREVIEW_MODE}"),
-                                     timeout=TIMEOUT)
-    frame = page.frame_locator("#w-preview-iframe")
+    frame = open_social_preview(page, site, post.pk)
     for network in ("facebook", "x", "linkedin", "mastodon", "bluesky"):
         expect(card(frame, network, "title")).to_have_text(meta.title, timeout=TIMEOUT)
         image = card(frame, network, "image")

@@ -14,6 +14,7 @@ from django.utils import timezone
 from twitter_text import parse_tweet
 
 from example_site.blog.models import NewsIndexPage, NewsPage
+from tests import browser
 from wagtail_smo.models import PostStatus, SocialPost
 from wagtail_smo.providers import channel_aliases
 
@@ -38,12 +39,8 @@ def site(live_server):
     return live_server.url, page
 
 
-def login(page, base):
-    page.goto(f"{base}/admin/login/")
-    page.fill("#id_username", "boss")
-    page.fill("#id_password", "secret-pw")
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r"/admin/$"))
+def login(page, base: str) -> None:
+    browser.login(page, base, "boss", "secret-pw")
 
 
 def test_publish_review_count_schedule_and_find_in_calendar(browser_page, site, test_output_dir):

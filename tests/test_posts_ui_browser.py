@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from example_site.blog.models import BlogPage
+from tests import browser
 from wagtail_smo.models import PostStatus, SocialPost
 
 pytestmark = [
@@ -30,12 +31,8 @@ def base(live_server):
     return live_server.url
 
 
-def login(page, base, username="boss", password="secret-pw"):
-    page.goto(f"{base}/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    with page.expect_navigation():
-        page.click("button[type=submit]")
+def login(page, base: str, username: str = "boss", password: str = "secret-pw") -> None:
+    browser.login(page, base, username, password)
 
 
 def open_draft(channel):

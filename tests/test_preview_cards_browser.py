@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
-from tests.test_editor_browser import TIMEOUT, login, site  # noqa: F401 (site is a fixture)
-from wagtail_smo.editor.preview import SOCIAL_PREVIEW_MODE
+from tests.browser import TIMEOUT, login, open_social_preview
+from tests.test_editor_browser import site  # noqa: F401 (a fixture)
 
 pytestmark = [
     pytest.mark.browser,
@@ -31,14 +29,7 @@ def test_the_preview_shows_twelve_network_cards(browser_page, site, test_output_
     page = browser_page
     page.set_viewport_size({"width": 1600, "height": 1000})
     login(page, site)
-    page.goto(f"{site}/admin/pages/{post.pk}/edit/")
-    page.click('[data-side-panel-toggle="preview"]')
-    iframe = page.locator("#w-preview-iframe")
-    expect(iframe).to_have_attribute("src", re.compile(r"mode=&"), timeout=TIMEOUT)
-    page.select_option("#id_preview_mode", SOCIAL_PREVIEW_MODE)
-    expect(iframe).to_have_attribute("src", re.compile(f"mode={SOCIAL_PREVIEW_MODE}"),
-                                     timeout=TIMEOUT)
-    frame = page.frame_locator("#w-preview-iframe")
+    frame = open_social_preview(page, site, post.pk)
     articles = frame.locator("article.smo-card")
     expect(articles).to_have_count(12, timeout=TIMEOUT)
     assert sorted(articles.evaluate_all("els => els.map(e => e.dataset.network)")) == sorted(TWELVE)

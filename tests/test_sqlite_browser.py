@@ -26,9 +26,8 @@ from django.core.management import call_command
 from django.db import connection
 
 from example_site.settings import SQLITE_OPTIONS
-from tests.test_editor_browser import TIMEOUT, card, login, wait_for_edit_tracking
+from tests.browser import TIMEOUT, card, login, open_social_preview, wait_for_edit_tracking
 from tests.workers import ROOT, worker_env
-from wagtail_smo.editor.preview import SOCIAL_PREVIEW_MODE
 
 pytestmark = [
     pytest.mark.browser,
@@ -100,12 +99,7 @@ def test_autosave_and_preview_together_show_the_new_image(browser_page, sqlite_s
             else None)
     page.set_viewport_size({"width": 1600, "height": 1000})
     login(page, url)
-    page.goto(f"{url}/admin/pages/{post.pk}/edit/")
-    page.click('[data-side-panel-toggle="preview"]')
-    iframe = page.locator("#w-preview-iframe")
-    expect(iframe).to_have_attribute("src", re.compile(r"mode=&"), timeout=TIMEOUT)
-    page.select_option("#id_preview_mode", SOCIAL_PREVIEW_MODE)
-    frame = page.frame_locator("#w-preview-iframe")
+    frame = open_social_preview(page, url, post.pk)
     expect(card(frame, "x", "image")).to_have_attribute("src", re.compile("images/harbou"),
                                                         timeout=TIMEOUT)
     wait_for_edit_tracking(page)
