@@ -16,7 +16,9 @@ from .posts.workflow import LOG_ACTIONS as POST_LOG_ACTIONS
 
 register_snippet(SocialPostViewSet)
 # First-party clicks: a view through one of our links counts once Wagtail has served the page.
-hooks.register("on_serve_page", count_clicks)
+# Order 1: inside Wagtail's own view-restriction wrapper (order 0), so a login or password form
+# answered instead of the page never reaches the counter.
+hooks.register("on_serve_page", count_clicks, order=1)
 hooks.register("register_bulk_action", posts_admin.ApproveBulkAction)
 hooks.register("register_bulk_action", posts_admin.ScheduleBulkAction)
 # After Wagtail's own delete action for every snippet (order 0), so that this one wins for posts.

@@ -4,9 +4,10 @@ network and day, without anything about the visitor.
 Where: Wagtail's ``on_serve_page`` hook (``count_clicks``, registered in ``wagtail_hooks.py``)
 wraps the serving of a page. It has the page object Wagtail routed to, so it needs no lookup
 (a middleware would have to find the page again from the path), and it sees the response, so
-only a 200 counts; a page under a view restriction never reaches it when Wagtail's own
-``before_serve_page`` check answers with a login or password form, and it is checked again when
-the counts are written. No middleware to add: installing the app is enough.
+only a 200 counts. It is registered inside Wagtail's own view-restriction wrapper (also an
+``on_serve_page`` hook), so a login or password form answered instead of the page never reaches
+it; a visitor let in (a member of the group) is buffered, and the page's restriction leaves the
+count out when it is written. No middleware to add: installing the app is enough.
 
 What counts: a ``GET`` answered 200 whose query has ``utm_source`` and either our post tag
 (``utm_content=smo-<click reference>``) or one of our mediums (``UTM["MEDIUM"]``, "rss",
