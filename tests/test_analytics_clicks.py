@@ -301,3 +301,31 @@ def test_a_cache_that_is_down_loses_the_count_not_the_page(client, post, caplog)
     logged = [r for r in caplog.records if "click cache is not answering" in r.getMessage()]
     assert len(logged) == 1
     clicks._state["failing"] = False
+
+
+# --- the post identifier in our links -------------------------------------------------------
+
+def test_drafts_links_name_their_own_post_and_a_hand_written_tag_is_kept(demo_content):
+    from example_site.blog.models import BlogIndexPage, BlogPage
+    from wagtail_smo.models import SocialChannel
+    from wagtail_smo.posts.drafts import create_drafts_for
+    from wagtail_smo.share.utm import build_utm_url
+
+    site = demo_content
+    SocialChannel.objects.all().delete()
+    for alias in ("mastodon-demo", "x-demo", "linkedin-demo"):
+        SocialChannel.objects.create(site=site, channel=alias, enabled=True)
+    blog = BlogIndexPage.objects.filter(slug="blog").order_by("pk").first()
+    new = blog.add_child(instance=BlogPage(title="Tagged links", slug="tagged-links", intro="x"))
+    revision = new.save_revision()
+    revision.publish()
+    SocialPost.objects.filter(page=new).delete()  # the publish's own task may have run
+    made = create_drafts_for(new.pk, revision.pk)
+    assert len(made) == 3 and len({post.click_ref for post in made}) == 3
+    for post in made:
+        query = parse_qs(urlsplit(post.link).query)
+        assert query["utm_content"] == [f"smo-{post.click_ref}"]
+        assert post.link in post.text and post.composed_from["link"] == post.link
+    # A link that already has a utm_content (an editor's) keeps it: the post is not named.
+    own = "https://example.com/?utm_content=spring-issue"
+    assert build_utm_url(own, "x", content="smo-abcdefgh").count("utm_content") == 1
