@@ -15,6 +15,7 @@ from django.test import override_settings
 from django.utils import timezone
 from wagtail.models import Page
 
+from tests.redis_clicks import LOCATION, clicks_caches, redis_prefix
 from wagtail_smo.analytics import clicks
 from wagtail_smo.analytics.buffer import CacheBuffer, MemoryBuffer
 from wagtail_smo.analytics.click_store import save_counts
@@ -115,19 +116,10 @@ def test_a_second_flush_while_one_runs_writes_nothing():
 
 @pytest.fixture
 def redis_cache():
-    redis = pytest.importorskip("redis")
     from django.core.cache.backends.redis import RedisCache
 
-    probe = redis.Redis(host="127.0.0.1", port=6379, db=3)
-    try:
-        probe.ping()
-    except redis.exceptions.ConnectionError:
-        pytest.skip("no Redis at 127.0.0.1:6379")
-    prefix = f"smo-test-{uuid.uuid4().hex[:12]}"
-    yield RedisCache("redis://127.0.0.1:6379/3", {"KEY_PREFIX": prefix})
-    for key in probe.scan_iter(f"{prefix}:*"):
-        probe.delete(key)
-    probe.close()
+    with redis_prefix() as prefix:
+        yield RedisCache(LOCATION, {"KEY_PREFIX": prefix})
 
 
 class Unlocked(CacheBuffer):
@@ -234,10 +226,7 @@ def test_the_flush_chain_runs_on_its_own_lease_and_enqueues_its_next_round(
         db, redis_cache, django_capture_on_commit_callbacks):
     from django_tasks_db.models import DBTaskResult
 
-    location = "redis://127.0.0.1:6379/3"
-    caches = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-              "clicks": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                         "LOCATION": location, "KEY_PREFIX": redis_cache.key_prefix}}
+    caches = clicks_caches(redis_cache.key_prefix)
     smo = {"CLICKS": {"CACHE": "clicks", "FLUSH_INTERVAL": 30}}
     with override_settings(TASKS=DB_TASKS, CACHES=caches, WAGTAIL_SMO=smo):
         with django_capture_on_commit_callbacks(execute=True):

@@ -9,7 +9,6 @@ deleted afterwards.
 from __future__ import annotations
 
 import logging
-import uuid
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
@@ -20,6 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from wagtail.models import Page, PageViewRestriction
 
+from tests.redis_clicks import clicks_caches, keys_of, redis_prefix
 from wagtail_smo.analytics import clicks
 from wagtail_smo.models import ClickCount, PostStatus, SocialPost
 from wagtail_smo.posts import drafts
@@ -239,32 +239,8 @@ def test_a_counted_view_makes_no_extra_query(client, page, post, mode, request):
 @pytest.fixture
 def redis_clicks():
     """Settings with a Redis cache for clicks under a prefix of its own, deleted afterwards."""
-    redis = pytest.importorskip("redis")
-    client = redis.Redis(host="127.0.0.1", port=6379, db=3)
-    try:
-        client.ping()
-    except redis.exceptions.ConnectionError:
-        pytest.skip("no Redis at 127.0.0.1:6379")
-    prefix = f"smo-test-{uuid.uuid4().hex[:12]}"
-    caches = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-        "clicks": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                   "LOCATION": "redis://127.0.0.1:6379/3", "KEY_PREFIX": prefix},
-    }
-    yield {"CACHES": caches, "WAGTAIL_SMO": {"CLICKS": {"CACHE": "clicks"}}}
-    for key in client.scan_iter(f"{prefix}:*"):
-        client.delete(key)
-    client.close()
-
-
-def redis_keys(prefix: str) -> dict[str, str]:
-    import redis
-
-    client = redis.Redis(host="127.0.0.1", port=6379, db=3)
-    found = {key.decode(): (client.get(key) or b"").decode("latin-1")
-             for key in client.scan_iter(f"{prefix}:*")}
-    client.close()
-    return found
+    with redis_prefix() as prefix:
+        yield {"CACHES": clicks_caches(prefix), "WAGTAIL_SMO": {"CLICKS": {"CACHE": "clicks"}}}
 
 
 def test_redis_buffers_the_counts_and_the_flush_writes_them(client, page, post, redis_clicks):
@@ -274,7 +250,7 @@ def test_redis_buffers_the_counts_and_the_flush_writes_them(client, page, post, 
         for _ in range(3):
             visit(client, post.link)
         visit(client, post.link, agent="Twitterbot/1.0")
-        keys = redis_keys(prefix)
+        keys = keys_of(prefix)
         # A counter, its period's slot count and one slot: no visitor data in names or values.
         assert len(keys) == 3, keys
         assert not any(IP in text or "Chrome" in text or "Twitterbot" in text
@@ -290,9 +266,7 @@ def test_redis_buffers_the_counts_and_the_flush_writes_them(client, page, post, 
 
 
 def test_a_cache_that_is_down_loses_the_count_not_the_page(client, post, caplog):
-    broken = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-              "clicks": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                         "LOCATION": "redis://127.0.0.1:1/0"}}
+    broken = clicks_caches("down", location="redis://127.0.0.1:1/0")  # nothing listens there
     clicks._state["failing"] = False
     with override_settings(CACHES=broken, WAGTAIL_SMO={"CLICKS": {"CACHE": "clicks"}}):
         with caplog.at_level(logging.ERROR, logger="wagtail_smo.analytics"):

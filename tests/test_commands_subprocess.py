@@ -16,7 +16,6 @@ import re
 import sqlite3
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 
 import pytest
@@ -110,26 +109,17 @@ def test_smo_deliver_due(on_disk):
 
 def test_smo_flush_clicks(on_disk, tmp_path):
     """Counts a web process left in Redis reach the database when the command runs."""
-    redis = pytest.importorskip("redis")
     from django.core.cache.backends.redis import RedisCache
     from wagtail.models import Page
 
+    from tests.redis_clicks import LOCATION, clicks_caches, redis_prefix
     from wagtail_smo.analytics.buffer import CacheBuffer
 
-    probe = redis.Redis(host="127.0.0.1", port=6379, db=3)
-    try:
-        probe.ping()
-    except redis.exceptions.ConnectionError:
-        pytest.skip("no Redis at 127.0.0.1:6379")
-    prefix = f"smo-test-{uuid.uuid4().hex[:12]}"
-    caches = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-              "clicks": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                         "LOCATION": "redis://127.0.0.1:6379/3", "KEY_PREFIX": prefix}}
-    env = {**on_disk, "SMO_TEST_CACHES": json.dumps(caches),
-           "SMO_TEST_WAGTAIL_SMO": json.dumps({"CLICKS": {"CACHE": "clicks"}})}
     page = Page.objects.get(slug="social-cards-explained")
-    buffer = CacheBuffer(RedisCache("redis://127.0.0.1:6379/3", {"KEY_PREFIX": prefix}), 60)
-    try:
+    with redis_prefix() as prefix:
+        env = {**on_disk, "SMO_TEST_CACHES": json.dumps(clicks_caches(prefix)),
+               "SMO_TEST_WAGTAIL_SMO": json.dumps({"CLICKS": {"CACHE": "clicks"}})}
+        buffer = CacheBuffer(RedisCache(LOCATION, {"KEY_PREFIX": prefix}), 60)
         for _ in range(3):
             buffer.add((page.pk, "", "x", "2026-12-05"))
         result = manage("smo_flush_clicks", env=env)  # the current period is left open
@@ -138,10 +128,6 @@ def test_smo_flush_clicks(on_disk, tmp_path):
         result = manage("smo_flush_clicks", "--all", env=env)
         assert result.returncode == 0, result.stderr[-2000:]
         assert result.stdout.strip() == "1 click count rows written."
-    finally:
-        for key in probe.scan_iter(f"{prefix}:*"):
-            probe.delete(key)
-        probe.close()
     database = sqlite3.connect(json.loads(on_disk["SMO_TEST_DATABASE"])["NAME"])
     written = database.execute("SELECT page_id, post_id, network, day, count "
                                "FROM wagtail_smo_clickcount").fetchall()

@@ -77,9 +77,10 @@ def _upsert(rows: list[tuple[int, int | None, str, datetime.date, int]], *,
         return
     quote = connection.ops.quote_name
     table = quote(ClickCount._meta.db_table)
+    columns = {field.name: quote(field.column) for field in ClickCount._meta.concrete_fields
+               if field.column}
     page, post, network, day, count = (
-        quote(ClickCount._meta.get_field(name).column)
-        for name in ("page", "post", "network", "day", "count"))
+        columns[name] for name in ("page", "post", "network", "day", "count"))
     if with_post:
         target = f"({page}, {post}, {network}, {day}) WHERE {post} IS NOT NULL"
     else:

@@ -13,7 +13,8 @@ from ..options import EXIT_USAGE, SmoCommand
 
 
 class Command(SmoCommand):
-    help = gettext_lazy(
+    # Lazy: translated when the parser is made (SmoCommand.create_parser turns it into a str).
+    help = gettext_lazy(  # type: ignore[assignment]
         "Write the click counts buffered in the shared cache (WAGTAIL_SMO['CLICKS']['CACHE']) "
         "into the database. Periods that have ended are written; --all writes the current one "
         "too. The flush_clicks task does this every FLUSH_INTERVAL seconds when a task worker "
