@@ -303,3 +303,12 @@ def test_drafts_links_name_their_own_post_and_a_hand_written_tag_is_kept(demo_co
     # A link that already has a utm_content (an editor's) keeps it: the post is not named.
     own = "https://example.com/?utm_content=spring-issue"
     assert build_utm_url(own, "x", content="smo-abcdefgh").count("utm_content") == 1
+
+
+@override_settings(WAGTAIL_SMO=MEMORY, USE_TZ=False)
+def test_a_site_without_time_zones_counts_on_its_local_date(client, post):
+    import datetime
+
+    visit(client, post.link)
+    [(_page, _ref, _network, day)] = list(clicks.MEMORY._counts)
+    assert day == datetime.date.today().isoformat()

@@ -27,6 +27,7 @@ never the page.
 
 from __future__ import annotations
 
+import datetime
 import logging
 import re
 from collections.abc import Callable
@@ -97,7 +98,13 @@ def tracked_click(request: HttpRequest, page: Page) -> ClickKey | None:
         return None  # the browser guessed the visitor might come: a visit not made yet
     if is_bot(headers.get("User-Agent", "")):
         return None
-    return page.pk, ref, source, timezone.localdate().isoformat()
+    return page.pk, ref, source, today().isoformat()
+
+
+def today() -> datetime.date:
+    """The site's date now (its ``TIME_ZONE``; the server's date when ``USE_TZ`` is off)."""
+    now = timezone.now()
+    return timezone.localtime(now).date() if timezone.is_aware(now) else now.date()
 
 
 def record(key: ClickKey) -> None:
