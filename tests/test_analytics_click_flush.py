@@ -244,3 +244,15 @@ def test_the_flush_chain_runs_on_its_own_lease_and_enqueues_its_next_round(
         DeliveryLease.objects.update(token="another chain")
         assert clicks.flush_clicks.call(lease.token) == {"stopped": 1}
         assert tasks.count() == 2
+
+
+def test_a_marker_from_another_interval_or_the_future_does_not_stall_the_flush():
+    cache, clock = locmem(), Clock()
+    buffer = CacheBuffer(cache, 60, clock=clock)
+    written, write = collector()
+    buffer.add(KEY)
+    # A marker far ahead (written with a shorter FLUSH_INTERVAL: larger period numbers).
+    cache.set(f"{buffer.prefix}:done", buffer.period() * 2)
+    clock.now += 120
+    assert buffer.flush(write) == 1 and written == Counter({KEY: 1})
+    assert cache.get(f"{buffer.prefix}:done") == buffer.period() - 2

@@ -134,6 +134,8 @@ def test_smo_flush_clicks(on_disk, tmp_path):
     database.close()
     assert written == [(page.pk, None, "x", "2026-12-05", 3)]
     one_line_error(manage("smo_flush_clicks", "--every", "1"), 2, "unrecognized arguments")
+    down = {**env, "SMO_TEST_CACHES": json.dumps(clicks_caches("down", "redis://127.0.0.1:1/0"))}
+    one_line_error(manage("smo_flush_clicks", env=down), 1, "could not be flushed")
 
 
 # --- smo_export ------------------------------------------------------------------------------

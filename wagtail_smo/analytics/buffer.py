@@ -16,7 +16,8 @@ the take stays for the next flush, and a take that drives a counter below zero (
 took it first) is given back, so two flushes never count a view twice. A lock in the cache keeps
 flushes one at a time besides (Memcached stops ``decr`` at zero). A flush that fails to write
 gives its counts back; one killed between taking and writing loses them (at most once: never
-counted twice).
+counted twice). Changing ``FLUSH_INTERVAL`` renumbers the periods: counts still buffered under
+the old numbers are not found again (run ``smo_flush_clicks --all`` before the change).
 """
 
 from __future__ import annotations
@@ -165,7 +166,11 @@ class CacheBuffer:
         closed = current - 2
         done_key = f"{self.prefix}:done"
         done = self.cache.get(done_key)
-        first = done + 1 if isinstance(done, int) else current - int(KEEP_SECONDS // self.interval)
+        # Never further back than counters live, and never past now: a marker missing (evicted),
+        # or written with another FLUSH_INTERVAL (other period numbers), starts from the horizon.
+        horizon = current - int(KEEP_SECONDS // self.interval)
+        valid = isinstance(done, int) and horizon <= done <= current
+        first = done + 1 if valid else horizon
         periods = list(range(first, current + 1 if everything else closed + 1))
         counts, taken, finished = self._take(periods, closed)
         if counts:
@@ -179,8 +184,7 @@ class CacheBuffer:
             written = 0
         self.cache.delete_many(finished)
         if closed >= first:
-            self.cache.set(done_key, max(closed, done if isinstance(done, int) else closed),
-                           KEEP_SECONDS)
+            self.cache.set(done_key, closed, KEEP_SECONDS)
         return written
 
     def _take(self, periods: list[int], closed: int

@@ -27,7 +27,11 @@ class Command(SmoCommand):
                             help=_("Also write the counts of the current period."))
 
     def handle(self, *args: Any, **options: Any) -> None:
-        result = flush(everything=options["everything"])
+        try:
+            result = flush(everything=options["everything"])
+        except Exception as exc:  # a cache or database that does not answer: one line, not a trace
+            raise CommandError(_("The click counts could not be flushed: %(error)s")
+                               % {"error": exc}) from exc
         if result.get("busy"):
             raise CommandError(_("Another flush is running; nothing was written. Try again "
                                  "in a moment."), returncode=EXIT_USAGE + 1)
