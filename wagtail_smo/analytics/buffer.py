@@ -76,6 +76,10 @@ class MemoryBuffer:
             if self._since is None:
                 self._since = time.monotonic()
 
+    def empty(self) -> bool:
+        """Whether no click waits in this buffer."""
+        return self._since is None
+
     def due(self, interval: float, hits: int) -> bool:
         """Whether a flush is due: ``hits`` clicks or ``interval`` seconds since the first."""
         since = self._since

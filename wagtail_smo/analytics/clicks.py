@@ -164,6 +164,8 @@ def flush(*, everything: bool = False) -> dict[str, int]:
 def flush_memory_if_due(**kwargs: Any) -> None:
     """``request_finished`` receiver: flush this process's counts when due (after a response,
     so the visitor never waits for it)."""
+    if MEMORY.empty():
+        return  # most requests: nothing buffered in this process, no settings read
     config = smo_settings.CLICKS
     if not MEMORY.due(float(config["FLUSH_INTERVAL"]), config["FLUSH_HITS"]):
         return
@@ -175,7 +177,7 @@ def flush_memory_if_due(**kwargs: Any) -> None:
 
 def flush_memory_at_exit() -> None:
     """At process exit: write what this process still holds (nothing to do when empty)."""
-    if MEMORY.due(0, 1):
+    if not MEMORY.empty():
         try:
             MEMORY.flush(save_counts)
         except Exception:
