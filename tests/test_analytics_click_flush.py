@@ -256,3 +256,42 @@ def test_a_marker_from_another_interval_or_the_future_does_not_stall_the_flush()
     clock.now += 120
     assert buffer.flush(write) == 1 and written == Counter({KEY: 1})
     assert cache.get(f"{buffer.prefix}:done") == buffer.period() - 2
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_db_worker_flushes_redis_counts_by_itself(tmp_path):
+    """A real ``db_worker`` starts the flush chain and writes counts a web process left in Redis,
+    round after round, with no command and no cron."""
+    if connection.vendor != "postgresql":
+        pytest.skip("worker processes need a database shared with the test: PostgreSQL")
+    import json
+
+    from django.core.cache.backends.redis import RedisCache
+
+    from tests.test_delivery_workers import make_pages, stop, wait_for
+    from tests.workers import start_manage, worker_env
+
+    [page] = make_pages(1)
+    with redis_prefix() as prefix, override_settings(TASKS=DB_TASKS):
+        env = {**worker_env(DB_TASKS), "SMO_TEST_CACHES": json.dumps(clicks_caches(prefix)),
+               "SMO_TEST_WAGTAIL_SMO": json.dumps(
+                   {"CLICKS": {"CACHE": "clicks", "FLUSH_INTERVAL": 1}})}
+        buffer = CacheBuffer(RedisCache(LOCATION, {"KEY_PREFIX": prefix}), 1)
+        for _ in range(5):
+            buffer.add((page.pk, "", "x", "2026-12-05"))
+        worker = start_manage(["db_worker", "--no-startup-delay", "--interval", "0.1"], env,
+                              tmp_path / "worker.log")
+
+        def total() -> int:
+            return sum(ClickCount.objects.values_list("count", flat=True))
+
+        try:
+            assert wait_for(lambda: total() == 5, timeout=30), (tmp_path / "worker.log").read_text()
+            buffer.add((page.pk, "", "x", "2026-12-05"))
+            buffer.add((page.pk, "", "bluesky", "2026-12-05"))
+            assert wait_for(lambda: total() == 7, timeout=30), (tmp_path / "worker.log").read_text()
+        finally:
+            stop(worker)
+    assert DeliveryLease.objects.filter(name="flush-clicks").exists()
+    assert dict(ClickCount.objects.values_list("network", "count")) == {"x": 6, "bluesky": 1}
