@@ -312,3 +312,27 @@ def test_a_site_without_time_zones_counts_on_its_local_date(client, post):
     visit(client, post.link)
     [(_page, _ref, _network, day)] = list(clicks.MEMORY._counts)
     assert day == datetime.date.today().isoformat()
+
+
+IN_APP_BROWSERS = [
+    # People reading our links inside the networks' apps: never bots.
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like "
+    "Gecko) Mobile/15E148 [FBAN/FBIOS;FBAV/470.0.0.38.109;FBBV/612345678;FBDV/iPhone15,2]",
+    "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/126.0.0.0 Mobile Safari/537.36 Instagram 337.0.0.35.102 Android",
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like "
+    "Gecko) Mobile/15E148 [LinkedInApp]/9.29.8",
+    "Mozilla/5.0 (Linux; Android 13; SM-S911B) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/125.0.0.0 Mobile Safari/537.36 Telegram-Android/10.14.5",
+    "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+    "Version/17.5 Safari/605.1.15",
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0",
+]
+
+
+@pytest.mark.parametrize("agent", IN_APP_BROWSERS)
+def test_people_in_the_networks_apps_and_browsers_are_not_bots(agent):
+    from wagtail_smo.analytics.bots import is_bot
+
+    assert not is_bot(agent)
+    assert all(is_bot(fetcher) for fetcher in PREVIEW_FETCHERS)

@@ -21,7 +21,7 @@ KNOWN_BOTS = (
     # Link previews (the main source of false clicks on social links).
     r"facebookexternalhit", r"facebookcatalog", r"meta-externalagent", r"Twitterbot",
     r"Slackbot", r"Slack-ImgProxy", r"TelegramBot", r"Discordbot", r"LinkedInBot", r"WhatsApp",
-    r"Mastodon/", r"Pleroma", r"Akkoma", r"Misskey", r"Cardyb", r"vkShare", r"redditbot",
+    r"\(Mastodon/", r"Pleroma", r"Akkoma", r"Misskey", r"Cardyb", r"vkShare", r"redditbot",
     r"Pinterestbot", r"SkypeUriPreview", r"Iframely", r"Embedly", r"Google-PageRenderer",
     r"Applebot",
     # Search engines and SEO crawlers.
