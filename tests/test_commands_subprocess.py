@@ -104,6 +104,40 @@ def test_smo_deliver_due(on_disk):
     one_line_error(manage("smo_deliver_due", "--limit", "many"), 2, "invalid int value: 'many'")
 
 
+# --- smo_flush_clicks ------------------------------------------------------------------------
+
+
+def test_smo_flush_clicks(on_disk, tmp_path):
+    """Counts a web process left in Redis reach the database when the command runs."""
+    from django.core.cache.backends.redis import RedisCache
+    from wagtail.models import Page
+
+    from tests.redis_clicks import LOCATION, clicks_caches, redis_prefix
+    from wagtail_smo.analytics.buffer import CacheBuffer
+
+    page = Page.objects.get(slug="social-cards-explained")
+    with redis_prefix() as prefix:
+        env = {**on_disk, "SMO_TEST_CACHES": json.dumps(clicks_caches(prefix)),
+               "SMO_TEST_WAGTAIL_SMO": json.dumps({"CLICKS": {"CACHE": "clicks"}})}
+        buffer = CacheBuffer(RedisCache(LOCATION, {"KEY_PREFIX": prefix}), 60)
+        for _ in range(3):
+            buffer.add((page.pk, "", "x", "2026-12-05"))
+        result = manage("smo_flush_clicks", env=env)  # the current period is left open
+        assert result.returncode == 0, result.stderr[-2000:]
+        assert result.stdout.strip() == "0 click count rows written."
+        result = manage("smo_flush_clicks", "--all", env=env)
+        assert result.returncode == 0, result.stderr[-2000:]
+        assert result.stdout.strip() == "1 click count rows written."
+    database = sqlite3.connect(json.loads(on_disk["SMO_TEST_DATABASE"])["NAME"])
+    written = database.execute("SELECT page_id, post_id, network, day, count "
+                               "FROM wagtail_smo_clickcount").fetchall()
+    database.close()
+    assert written == [(page.pk, None, "x", "2026-12-05", 3)]
+    one_line_error(manage("smo_flush_clicks", "--every", "1"), 2, "unrecognized arguments")
+    down = {**env, "SMO_TEST_CACHES": json.dumps(clicks_caches("down", "redis://127.0.0.1:1/0"))}
+    one_line_error(manage("smo_flush_clicks", env=down), 1, "could not be flushed")
+
+
 # --- smo_export ------------------------------------------------------------------------------
 
 

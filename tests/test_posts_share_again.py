@@ -61,9 +61,12 @@ def test_share_again_a_closed_post_makes_a_fresh_draft(client, editor, page, sta
     assert (new.status, new.channel, new.page_id) == (PostStatus.DRAFT, "mastodon-demo", page.pk)
     assert new.created_by == editor
     # Composed from the page as it is now, not copied from the old post.
-    expected = drafts.composed_fields(page, "mastodon-demo")
+    # Its link names the new post (its own click reference), not the old one.
+    expected = drafts.composed_fields(page, "mastodon-demo", new.click_ref)
     assert (new.text, new.link) == (expected["text"], expected["link"])
     assert resolve(page).title in new.text and query(new.link)["utm_source"] == ["mastodon"]
+    assert new.click_ref and new.click_ref != old.click_ref
+    assert query(new.link)["utm_content"] == [f"smo-{new.click_ref}"]
     old.refresh_from_db()
     assert old.status == status
     assert ModelLogEntry.objects.filter(object_id=str(new.pk),
@@ -124,12 +127,14 @@ def test_share_again_button_on_sent_and_failed_posts_only(client, editor, page):
 def test_duplicate_to_another_network_is_composed_for_it(client, editor, page):
     """A Mastodon post copied to X gets X's UTM source, template, hashtags and length."""
     mastodon = make_post(page, status=PostStatus.DRAFT, text="Hand-written for Mastodon")
-    mastodon.link = drafts.composed_fields(page, "mastodon-demo")["link"]
+    mastodon.link = drafts.composed_fields(page, "mastodon-demo", mastodon.click_ref)["link"]
     mastodon.save()
     client.force_login(editor)
     action(client, mastodon, "duplicate", channel="x-demo")
     copy = SocialPost.objects.get(channel="x-demo")
     assert query(copy.link)["utm_source"] == ["x"]
+    assert query(copy.link)["utm_content"] == [f"smo-{copy.click_ref}"] != [
+        f"smo-{mastodon.click_ref}"]
     assert "utm_source=mastodon" not in copy.text and "utm_source=mastodon" not in copy.link
     assert copy.text != mastodon.text and resolve(page).title in copy.text
     assert parse_tweet(copy.text).weightedLength <= 280
@@ -139,6 +144,10 @@ def test_duplicate_to_another_network_is_composed_for_it(client, editor, page):
     action(client, mastodon, "duplicate")
     same = SocialPost.objects.get(channel="mastodon-demo", status=PostStatus.DRAFT)
     assert same.text == "Hand-written for Mastodon"
+    # Its link is the original's, naming the copy: a click on it counts for the copy.
+    assert same.click_ref != mastodon.click_ref
+    assert same.link == mastodon.link.replace(f"smo-{mastodon.click_ref}", f"smo-{same.click_ref}")
+    assert query(same.link)["utm_content"] == [f"smo-{same.click_ref}"]
 
 
 def _csv(tmp_path, page):

@@ -125,6 +125,11 @@ def test_common_provider_options(option, value):
     ({"UTM": {"CAMPAIGN": "{slugg}"}}, "['UTM']['CAMPAIGN']"),
     ({"UTM": {"CAMPAIGN": "{slug"}}, "['UTM']['CAMPAIGN']"),
     ({"UTM": {"SOURCES": {"x": ""}}}, "['UTM']['SOURCES']"),
+    ({"CLICKS": {"ENABLED": 1}}, "['CLICKS']['ENABLED']"),
+    ({"CLICKS": {"BOTS": "Googlebot"}}, "['CLICKS']['BOTS']"),
+    ({"CLICKS": {"FLUSH_INTERVAL": 0}}, "['CLICKS']['FLUSH_INTERVAL']"),
+    ({"CLICKS": {"FLUSH_HITS": 0}}, "['CLICKS']['FLUSH_HITS']"),
+    ({"CLICKS": {"CACHE": None}}, "['CLICKS']['CACHE']"),
 ])
 def test_bad_value_names_the_setting(smo, path):
     error = only_error(**smo)
@@ -178,9 +183,22 @@ def test_good_settings_give_no_error():
         UTM={"ENABLED": False, "MEDIUM": "social", "CAMPAIGN": "{site}-{network}-{slug}",
              "SOURCES": {"x": "twitter"}},
         SHARE_NETWORKS=["x", "email"],
+        CLICKS={"ENABLED": False, "BOTS": [r"ACME-Monitor/\d"], "FLUSH_INTERVAL": 0.5,
+                "FLUSH_HITS": 1, "CACHE": ""},
     ) == []
     with override_settings(WAGTAIL_SMO=None):
         assert check_settings() == []
+
+
+def test_clicks_cache_and_bot_patterns_are_looked_up():
+    error = only_error(CLICKS={"CACHE": "redis"})
+    assert error.id == "wagtail_smo.E008" and "['CLICKS']['CACHE']" in error.msg
+    assert "'redis'" in error.msg and "'default'" in error.hint
+    error = only_error(CLICKS={"BOTS": ["Googlebot", "ACME (monitor"]})
+    assert error.id == "wagtail_smo.E009" and "'ACME (monitor'" in error.msg
+    assert repr(r"ACME\ \(monitor") in error.hint  # the escaped pattern, as Python writes it
+    error = only_error(CLICKS={"FLUSH_INTRVAL": 30})
+    assert error.id == "wagtail_smo.E001" and "'FLUSH_INTERVAL'" in error.hint
 
 
 def test_errors_stop_manage_py_check():

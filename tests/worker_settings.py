@@ -17,6 +17,8 @@ if ("postgresql" in DATABASES["default"]["ENGINE"]
 # The test's media folder (demo images), when a process must read or render them (runserver).
 MEDIA_ROOT = os.environ.get("SMO_TEST_MEDIA_ROOT", MEDIA_ROOT)  # noqa: F405
 RQ_QUEUES = json.loads(os.environ.get("SMO_TEST_RQ_QUEUES", "{}"))
+if os.environ.get("SMO_TEST_CACHES"):  # a shared cache (the click counter's Redis)
+    CACHES = json.loads(os.environ["SMO_TEST_CACHES"])
 if RQ_QUEUES:
     INSTALLED_APPS = [*INSTALLED_APPS, "django_rq"]  # noqa: F405  (its rqworker command)
 LOGGING = {"version": 1, "disable_existing_loggers": False}

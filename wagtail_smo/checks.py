@@ -8,6 +8,7 @@ they are. Ids:
 - E001 unknown key (E030 inside FEEDS), E002 bad value (E032 for FEEDS.LIMIT), E003 not a dict
 - E004 DELIVERY.TASK_BACKEND not in TASKS, E005 DELIVERY.QUEUE not a queue of that backend
 - E006 META_CACHE not in CACHES, E007 IMAGE_FILTER/LOGO_FILTER not a rendition filter
+- E008 CLICKS.CACHE not in CACHES, E009 a CLICKS.BOTS pattern that is not a regular expression
 - E031 FEEDS.PAGE_TYPES names something that is not a page model
 - E040 a CARDS font that cannot be read, E041 a CARDS layout that cannot be imported
 - E120 a channel's common option (TIMEOUT, MAX_CHARACTERS, ...) of the wrong type
@@ -17,12 +18,15 @@ they are. Ids:
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Sequence
 from typing import Any
 
 from django.apps import AppConfig
 from django.core import checks
+from django.utils.translation import gettext as _
 
+from .analytics.bots import pattern_error
 from .conf import CHECKED_ELSEWHERE, DEFAULTS, PROVIDER_OPTION_RULES, rule_for
 from .images.checks import card_errors
 from .providers.checks import check_providers
@@ -90,7 +94,8 @@ def check_settings(
     if not isinstance(user, dict):
         return errors
     return [*errors, *_task_errors(), *_cache_errors(), *_filter_errors(),
-            *_page_type_errors(), *_provider_option_errors(), *_card_errors()]
+            *_page_type_errors(), *_provider_option_errors(), *_card_errors(),
+            *_clicks_errors()]
 
 
 def _card_errors() -> list[checks.CheckMessage]:
@@ -158,6 +163,34 @@ def _cache_errors() -> list[checks.CheckMessage]:
         hint=f"Use one of {', '.join(map(repr, settings.CACHES))}, or add {alias!r} to CACHES.",
         id="wagtail_smo.E006",
     )]
+
+
+def _clicks_errors() -> list[checks.CheckMessage]:
+    """CLICKS.CACHE must be a cache in CACHES (or blank), each CLICKS.BOTS pattern a regex."""
+    from django.conf import settings
+
+    errors: list[checks.CheckMessage] = []
+    alias = _checked("CLICKS.CACHE")
+    if alias and alias not in settings.CACHES:
+        errors.append(checks.Error(
+            _("%(setting)s is %(alias)r, which is not a cache in CACHES.")
+            % {"setting": setting_name("CLICKS.CACHE"), "alias": alias},
+            hint=_("Use one of %(aliases)s, or \"\" to buffer clicks in each web process.")
+            % {"aliases": ", ".join(map(repr, settings.CACHES))},
+            id="wagtail_smo.E008",
+        ))
+    for pattern in _checked("CLICKS.BOTS") or []:
+        problem = pattern_error(pattern)
+        if problem is not None:
+            errors.append(checks.Error(
+                _("%(setting)s has %(pattern)r, which is not a regular expression (%(problem)s).")
+                % {"setting": setting_name("CLICKS.BOTS"), "pattern": pattern,
+                   "problem": problem},
+                hint=_("Escape special characters with re.escape(), e.g. %(example)r.")
+                % {"example": re.escape(pattern)},
+                id="wagtail_smo.E009",
+            ))
+    return errors
 
 
 def _filter_errors() -> list[checks.CheckMessage]:

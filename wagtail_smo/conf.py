@@ -94,6 +94,22 @@ DEFAULTS: dict[str, Any] = {
         # utm_source per network when it differs from the network's key, e.g. {"x": "twitter"}.
         "SOURCES": {},
     },
+    # First-party click counting (see docs/analytics.md): visits through our tagged links,
+    # per page, post, network and day; no cookie, nothing about the visitor stored.
+    "CLICKS": {
+        "ENABLED": True,
+        # Extra user-agent patterns (regular expressions, case-insensitive) of bots to leave out,
+        # added to the built-in list (wagtail_smo/analytics/bots.py).
+        "BOTS": [],
+        # Seconds between two flushes of the buffered counts into the database.
+        "FLUSH_INTERVAL": 60,
+        # In-process buffer only: flush after this many buffered clicks, even before the interval.
+        "FLUSH_HITS": 1000,
+        # Cache alias whose INCR buffers the counts (Redis or Memcached: shared by every process,
+        # flushed by a task); "" or a per-process cache (local memory, dummy, file, database)
+        # buffers them in each web process, which flushes them itself after a response.
+        "CACHE": "default",
+    },
 }
 
 
@@ -192,6 +208,11 @@ RULES: dict[str, Rule] = {
     "UTM.MEDIUM": text(blank=False),
     "UTM.CAMPAIGN": text(placeholders=("slug", "network", "site")),
     "UTM.SOURCES": STRING_MAP,
+    "CLICKS.ENABLED": BOOLEAN,
+    "CLICKS.BOTS": STRING_LIST,  # and valid regular expressions (checks.py)
+    "CLICKS.FLUSH_INTERVAL": number(positive=True),
+    "CLICKS.FLUSH_HITS": integer(1),
+    "CLICKS.CACHE": text(),  # and an alias in CACHES when not blank (checks.py)
 }
 
 #: Settings whose own checks say more than a type could: channels (providers/checks.py) and

@@ -16,13 +16,17 @@ senders it needs and no others:
   a user leaves cached meta alone);
 - the network registry: Django's ``setting_changed`` for ``WAGTAIL_SMO`` (the configured
   backends are read once, not per lookup);
-- feeds: publish, unpublish, view restrictions and sites (change stamp, purge, WebSub ping).
+- feeds: publish, unpublish, view restrictions and sites (change stamp, purge, WebSub ping);
+- first-party clicks (``analytics/clicks.py``): ``request_finished`` flushes this process's
+  buffered counts when due, and so does the process's exit; the workers start the
+  ``flush_clicks`` chain beside the self-healing one when counts wait in a shared cache.
 
 This module sits at the top: it imports the tasks and the parts whose signals it connects.
 """
 
 from __future__ import annotations
 
+import atexit
 import logging
 import sys
 import threading
@@ -32,6 +36,7 @@ from datetime import datetime
 from typing import Any
 
 from django.apps import apps
+from django.core.signals import request_finished
 from django.db import connections
 from django.db.models import Model
 from django.db.models.signals import post_delete, post_save
@@ -42,6 +47,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Locale, Page, PageViewRestriction, Revision, Site, get_page_models
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from .analytics import clicks
 from .core import networks
 from .feeds import changes as feeds
 from .meta import cache as meta_cache
@@ -81,8 +87,9 @@ def enqueue_delivery(
 
 
 def check_chain_on_task(sender: type, **kwargs: object) -> None:
-    """django_tasks' ``task_started`` receiver (in workers): the chain lives, now and then."""
+    """django_tasks' ``task_started`` receiver (in workers): the chains live, now and then."""
     healing.ensure_chain_now_and_then(heal_deliveries)
+    clicks.FLUSHING.ensure_now_and_then(clicks.flush_clicks)
 
 
 def _start_chain_when_ready() -> None:
@@ -94,6 +101,10 @@ def _start_chain_when_ready() -> None:
         healing.ensure_chain(heal_deliveries)
     except Exception:
         logger.exception("Self-healing delivery: the chain could not be started")
+    try:
+        clicks.FLUSHING.ensure(clicks.flush_clicks)
+    except Exception:
+        logger.exception("Click counts: the flush chain could not be started")
     finally:
         connections.close_all()  # this thread's connections only
 
@@ -168,3 +179,5 @@ def register_signal_handlers() -> None:
     setting_changed.connect(networks.settings_changed, dispatch_uid="wagtail_smo_registry")
     _connect_meta_cache()
     _connect_feeds()
+    request_finished.connect(clicks.flush_memory_if_due, dispatch_uid="wagtail_smo_clicks_flush")
+    atexit.register(clicks.flush_memory_at_exit)

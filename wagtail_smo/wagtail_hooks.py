@@ -6,6 +6,8 @@ from wagtail import hooks
 from wagtail.log_actions import LogActionRegistry
 from wagtail.snippets.models import register_snippet
 
+from .analytics.clicks import count_clicks
+
 # --- posts: social posts viewset, channels, calendar, bulk actions, dashboard, history ---
 from .posts import admin_ui as posts_admin
 from .posts.channel_views import SocialChannelViewSet
@@ -13,6 +15,10 @@ from .posts.views import SocialPostViewSet
 from .posts.workflow import LOG_ACTIONS as POST_LOG_ACTIONS
 
 register_snippet(SocialPostViewSet)
+# First-party clicks: a view through one of our links counts once Wagtail has served the page.
+# Order 1: inside Wagtail's own view-restriction wrapper (order 0), so a login or password form
+# answered instead of the page never reaches the counter.
+hooks.register("on_serve_page", count_clicks, order=1)
 hooks.register("register_bulk_action", posts_admin.ApproveBulkAction)
 hooks.register("register_bulk_action", posts_admin.ScheduleBulkAction)
 # After Wagtail's own delete action for every snippet (order 0), so that this one wins for posts.

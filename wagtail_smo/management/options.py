@@ -43,6 +43,7 @@ class SmoCommand(BaseCommand):
 
     def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
         """Django's parser, with errors printed on one line."""
+        self.help = str(self.help)  # a lazy translation, in the language active now (argparse)
         parser = super().create_parser(prog_name, subcommand, **kwargs)
         # Django instantiates CommandParser itself (no hook for the class); the subclass only
         # changes how an error is printed.

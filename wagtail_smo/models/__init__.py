@@ -4,7 +4,7 @@ from .analytics import METRIC_FIELDS, ClickCount, MetricSnapshot, MetricsState
 from .channels import SocialChannel
 from .delivery import AttemptOutcome, DeliveryAttempt, DeliveryLease
 from .mixin import SocialMetaMixin
-from .posts import OPEN_STATUSES, PostStatus, SocialPost
+from .posts import OPEN_STATUSES, PostStatus, SocialPost, new_click_ref
 from .site_settings import SocialMediaSettings
 
 __all__ = [
@@ -21,4 +21,5 @@ __all__ = [
     "SocialMediaSettings",
     "SocialMetaMixin",
     "SocialPost",
+    "new_click_ref",
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -28,6 +30,16 @@ OPEN_STATUSES = (
     PostStatus.SENDING,
     PostStatus.FAILED,
 )
+
+
+#: Letters of a post's click reference: lower-case base32, safe in a URL and in any text.
+CLICK_REF_ALPHABET = "abcdefghijklmnopqrstuvwxyz234567"
+CLICK_REF_LENGTH = 8
+
+
+def new_click_ref() -> str:
+    """A random reference for a new post's tracked link (40 bits: unguessable, 8 characters)."""
+    return "".join(secrets.choice(CLICK_REF_ALPHABET) for _ in range(CLICK_REF_LENGTH))
 
 
 class SocialPost(models.Model):
@@ -92,6 +104,12 @@ class SocialPost(models.Model):
     )
     metrics_round = models.PositiveSmallIntegerField(default=0, editable=False)
     metrics_due_at = models.DateTimeField(null=True, blank=True, db_index=True, editable=False)
+    #: The post's identifier in its link (``utm_content=smo-<click_ref>``), so that a click
+    #: counts for this post (``wagtail_smo.analytics.clicks``). Set when the post is created,
+    #: before its primary key exists: drafts are inserted in one ``bulk_create`` whose rows
+    #: have no id yet when their text is composed. Blank on posts older than click counting.
+    click_ref = models.CharField(_("click reference"), max_length=16, blank=True,
+                                 default=new_click_ref, editable=False, db_index=True)
     engagement = models.PositiveIntegerField(_("engagement"), null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True,

@@ -23,7 +23,7 @@ from ..core.networks import (
 )
 from ..core.text import count, hashtags, render
 from ..meta import SocialMeta, resolve
-from ..share.utm import build_utm_url
+from ..share.utm import build_utm_url, post_tag
 
 __all__ = ["ComposedPost", "compose_post", "fit", "hashtags"]
 
@@ -63,19 +63,23 @@ def compose_post(
     campaign: str | None = None,
     with_image: bool | None = None,
     tags: Iterable[str] | None = None,
+    click_ref: str = "",
 ) -> ComposedPost:
     """Compose the post of ``page`` for ``network`` ("x", "mastodon", ...).
 
     ``template`` defaults to the network's default; ``limit`` to the network's limit (shorter
     for Telegram with an image). ``source``/``campaign`` override the UTM source (default: the
     network) and campaign. ``meta`` may pass an already resolved ``SocialMeta``; ``tags``
-    replaces the page's tags as the source of hashtags.
+    replaces the page's tags as the source of hashtags. ``click_ref`` (the post's reference)
+    is added to the tagged link as ``utm_content=smo-<click_ref>``, so that a click on it counts
+    for that post.
     """
     network = get_network(network)  # the registry's declaration: counting rule and template
     meta = meta if meta is not None else resolve(page)
     link = meta.url or ""
     if link and utm:
-        link = build_utm_url(link, source or network.key, page=page, campaign=campaign)
+        link = build_utm_url(link, source or network.key, page=page, campaign=campaign,
+                             content=post_tag(click_ref) or None)
     if with_image is None:
         with_image = meta.image is not None
     if limit is None:

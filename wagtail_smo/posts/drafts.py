@@ -23,7 +23,7 @@ from wagtail.models import Page, Revision, Site
 
 from ..core.networks import channel_aliases, network_limit
 from ..meta import SocialMeta, resolve
-from ..models import OPEN_STATUSES, SocialChannel, SocialPost
+from ..models import OPEN_STATUSES, SocialChannel, SocialPost, new_click_ref
 from ..pages import is_public
 from . import workflow
 from .compose import ComposedPost, compose_post
@@ -108,15 +108,18 @@ def create_drafts(page: Page, *, revision_id: int | None = None) -> list[SocialP
     # Created by the system for whoever published: an auto-approving channel was set so by
     # someone who may approve, so its posts are approved (and queued) at once.
     made_by = {c.channel: "auto_approve" if c.auto_approve else "create" for c in channels}
+    # Each post's click reference is chosen before the insert (bulk_create gives the rows no id
+    # here), so its link names it without a second write.
     posts = [
         SocialPost(
             page=page, revision_id=revision_id, site=site, channel=channel.channel,
             text=composed.text, link=composed.link, image_id=image_id, created_by_id=user_id,
             status=workflow.initial_status(made_by[channel.channel]),
-            composed_from=composed_record(meta, composed, image_id),
+            composed_from=composed_record(meta, composed, image_id), click_ref=ref,
         )
         for channel in channels
-        for composed in [compose_for_channel(page, channel, meta=meta)]
+        for ref in [new_click_ref()]
+        for composed in [compose_for_channel(page, channel, meta=meta, click_ref=ref)]
     ]
     with transaction.atomic():  # one commit for every row written (SQLite syncs per commit)
         # The partial unique index (one open post per page and channel) drops the rows of
@@ -139,9 +142,10 @@ def create_drafts(page: Page, *, revision_id: int | None = None) -> list[SocialP
 
 def compose_for_channel(
     page: Page, channel: SocialChannel, *, meta: SocialMeta | None = None,
-    image: AbstractImage | None = None,
+    image: AbstractImage | None = None, click_ref: str = "",
 ) -> ComposedPost:
-    """Compose ``page``'s post with a channel's template, hashtag, UTM and length rules."""
+    """Compose ``page``'s post with a channel's template, hashtag, UTM and length rules; its
+    link names the post ``click_ref`` (see ``compose_post``)."""
     meta = meta if meta is not None else resolve(page)
     with_image = (meta.image is not None) if image is None else bool(image)
     return compose_post(
@@ -154,6 +158,7 @@ def compose_for_channel(
         source=channel.network,
         campaign=channel.utm_campaign or None,
         tags=channel.hashtag_sources(meta.tags),
+        click_ref=click_ref,
     )
 
 
@@ -182,14 +187,18 @@ def composed_record(meta: SocialMeta, composed: ComposedPost,
             "image_alt": meta.image.alt if meta.image else ""}
 
 
-def composed_fields(page: Page, alias: str) -> dict[str, Any]:
-    """A new post's text, link, image, revision and record, composed from ``page`` for ``alias``."""
+def composed_fields(page: Page, alias: str, click_ref: str = "") -> dict[str, Any]:
+    """A post's text, link, image, revision, record and click reference, composed from ``page``
+    for ``alias``; ``click_ref`` keeps an existing post's reference (a new one otherwise)."""
     page = page.specific
     meta = resolve(page)
-    composed = compose_for_channel(page, channel_for(page.get_site(), alias), meta=meta)
+    click_ref = click_ref or new_click_ref()
+    composed = compose_for_channel(page, channel_for(page.get_site(), alias), meta=meta,
+                                   click_ref=click_ref)
     image_id = meta.image.image_id if meta.image else None
     return {
         "text": composed.text, "link": composed.link, "image_id": image_id,
+        "click_ref": click_ref,
         "revision_id": page.live_revision_id,
         "composed_from": composed_record(meta, composed, image_id),
         "page_changed": {},

@@ -77,7 +77,7 @@ def follow_page(page_id: int) -> dict[str, int]:
             continue
         with transaction.atomic():
             if post.status == PostStatus.DRAFT and not edited_by_hand(post):
-                fields = drafts.composed_fields(page, post.channel)
+                fields = drafts.composed_fields(page, post.channel, post.click_ref)
                 # Only if it is still an untouched draft: an edit saved meanwhile wins.
                 same_image = (Q(image__isnull=True) if post.image_id is None
                               else Q(image_id=post.image_id))
@@ -102,7 +102,7 @@ def recompose(post: SocialPost, user: AbstractBaseUser | AnonymousUser) -> Socia
         raise workflow.WorkflowError(
             _("This post is %(status)s: it cannot change any more.")
             % {"status": post.get_status_display().lower()})
-    fields = drafts.composed_fields(post.page, post.channel)
+    fields = drafts.composed_fields(post.page, post.channel, post.click_ref)
     with transaction.atomic():
         if post.status in workflow.QUEUED:
             workflow.transition(post, "back_to_draft", user, approved_by=None, **fields)

@@ -42,7 +42,8 @@ from wagtail.models import ModelLogEntry
 from ..conf import smo_settings
 from ..core.networks import channel_label
 from ..exceptions import InvalidPostState
-from ..models import OPEN_STATUSES, PostStatus, SocialPost
+from ..models import OPEN_STATUSES, PostStatus, SocialPost, new_click_ref
+from ..share.utm import retag
 
 #: Statuses from which a post can be approved, scheduled or sent now.
 APPROVABLE = (PostStatus.DRAFT, PostStatus.APPROVED, PostStatus.SCHEDULED)
@@ -386,11 +387,7 @@ def _new_draft(post: SocialPost, user: Actor | None, name: str, channel: str,
             % {"channel": channel_label(channel),
                "status": blocking.get_status_display().lower()}
         )
-    fields = dict(composed) if composed is not None else {
-        "text": post.text, "link": post.link, "image_id": post.image_id,
-        "revision_id": post.revision_id, "composed_from": post.composed_from,
-        "page_changed": post.page_changed,
-    }
+    fields = dict(composed) if composed is not None else _copied_fields(post)
     # initial_status() refused an AnonymousUser (it holds no permission): user is None or the
     # user model, which mypy cannot tell from Actor.
     copy = SocialPost.objects.create(page_id=post.page_id, site_id=post.site_id, channel=channel,
@@ -398,6 +395,22 @@ def _new_draft(post: SocialPost, user: Actor | None, name: str, channel: str,
                                      **fields)
     record_created([copy], name, user, log_data={"source": post.pk})
     return copy
+
+
+def _copied_fields(post: SocialPost) -> dict[str, Any]:
+    """A copy's text, link, image, revision and record: the original's, its link naming the
+    copy (a reference of its own), so that a click on the copy never counts for the original."""
+    ref = new_click_ref()
+    record = dict(post.composed_from)
+    for name in ("text", "link"):
+        if isinstance(record.get(name), str):
+            record[name] = retag(record[name], post.click_ref, ref)
+    return {
+        "text": retag(post.text, post.click_ref, ref),
+        "link": retag(post.link, post.click_ref, ref),
+        "image_id": post.image_id, "revision_id": post.revision_id, "composed_from": record,
+        "page_changed": post.page_changed, "click_ref": ref,
+    }
 
 
 def after_edit(post: SocialPost, user: Actor) -> None:

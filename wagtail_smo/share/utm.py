@@ -4,10 +4,17 @@ Settings (``WAGTAIL_SMO["UTM"]``): ``ENABLED`` (default True), ``MEDIUM`` (used 
 asks for the default "social" medium), ``CAMPAIGN`` (a template filled with ``{slug}``,
 ``{network}`` and ``{site}``) and the optional ``SOURCES`` mapping that renames a network's
 ``utm_source`` (e.g. ``{"x": "twitter"}``).
+
+A post's link also names the post: ``utm_content=smo-<click reference>`` (``post_tag``), read
+back by the first-party click counter (``wagtail_smo.analytics.clicks``). It is a UTM value, not a
+parameter of our own: the site's own analytics (Matomo, Plausible, GA) shows the same post in its
+"content" dimension, privacy tools that keep UTM tags keep it, and a link already carrying a
+``utm_content`` keeps its own (the post then counts as a click on the page, not on the post).
 """
 
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from wagtail.models import Page
@@ -15,6 +22,31 @@ from wagtail.models import Page
 from ..conf import smo_settings
 
 UTM_KEYS = ("utm_source", "utm_medium", "utm_campaign", "utm_content")
+
+#: ``utm_content`` of a post's link: this prefix and the post's ``click_ref``.
+POST_TAG_PREFIX = "smo-"
+_POST_TAG = re.compile(r"smo-([a-z2-7]{8})")
+
+
+def post_tag(click_ref: str) -> str:
+    """The ``utm_content`` value naming a post ("smo-k3j9x2ab"); "" for a post without one."""
+    return f"{POST_TAG_PREFIX}{click_ref}" if click_ref else ""
+
+
+def click_ref_from(content: str) -> str | None:
+    """The post reference in a ``utm_content`` value, or None when it is not one of ours."""
+    match = _POST_TAG.fullmatch(content)
+    return match.group(1) if match else None
+
+
+def retag(value: str, old_ref: str, new_ref: str) -> str:
+    """``value`` (a post's text or link) with the tag of ``old_ref`` replaced by ``new_ref``'s.
+
+    A copied post's link names the copy, not the original; any other text is left as it is.
+    """
+    if not old_ref or not new_ref:
+        return value
+    return value.replace(f"utm_content={post_tag(old_ref)}", f"utm_content={post_tag(new_ref)}")
 
 
 class _Blank(dict):
