@@ -7,7 +7,8 @@ from django.db import connection
 from django.template import Context, Template
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
-from wagtail.models import Locale, Page, PageViewRestriction
+from wagtail.images import get_image_model
+from wagtail.models import Locale, Page, PageViewRestriction, Site
 
 from example_site.blog.models import BlogPageTag
 from tests import translations
@@ -203,8 +204,13 @@ def test_no_cache_key_per_page_beside_its_entry(demo_content):
         publish(page_id, title=f"Republished {page_id}")  # a change adds no key for a leaf
     warm(*pages)
     meta_keys = [key for key in store if "wagtail-smo:meta" in key]
+    shared = [key for key in meta_keys if "meta-shared" in key]
     with_children = Page.objects.filter(numchild__gt=0).count()  # their paths, and the root's
-    assert len(meta_keys) <= len(pages) + with_children + 1  # + the global generation
+    assert len(meta_keys) - len(shared) <= len(pages) + with_children + 1  # + global generation
+    # Site-wide values: one per parent page (its ancestors), per site, per image read through a
+    # page's image field, and the locales; none per leaf page.
+    images = get_image_model().objects.count()
+    assert 0 < len(shared) <= with_children + Site.objects.count() + images + 1, shared
 
 
 # --- translations ------------------------------------------------------------------------------

@@ -23,6 +23,13 @@ the page is resolved, and matches no stored stamp. Invalidations happen at once 
 made the change sees it) and again when the transaction commits (a result another process
 resolved from the old rows meanwhile is not kept).
 
+Site-wide values (a Site, its social settings with their images, the values every page of the site
+shares, the locales' language codes) are cached too, under the global generation they were read
+with (``shared_get``/``shared_set``): a cold resolve of a page reads them with one cache round trip
+instead of compiling and running the wide settings query (page requests only: previews, batches
+and one-off calls read the rows), and any change that bumps the global
+generation (a Site, the settings, a Locale, an image) makes them stale at once.
+
 The entry also keeps the rendered head (``{% social_meta %}``'s HTML) per variant (JSON-LD on
 or off, the active language: the labels are translated), so a warm tag costs the one cache read
 and nothing more; it lives and dies with the entry, under the same stamp.
@@ -60,6 +67,7 @@ GENERATION_KEY = "wagtail-smo:meta-generation"
 # "v3": entries carry the rendered heads beside the meta.
 _ENTRY_PREFIX = "wagtail-smo:meta:v3:"
 _GEN_PREFIX = "wagtail-smo:meta-gen:"
+_SHARED_PREFIX = "wagtail-smo:meta-shared:v1:"
 # Memcached refuses keys over 250 characters; deep tree paths are hashed (treebeard allows 255).
 _MAX_PATH_IN_KEY = 180
 # A save that writes only these fields records a draft: the live page, its descendants and its
@@ -183,6 +191,7 @@ def lookup(page: Page, context: ResolveContext) -> tuple[Any | None, Slot]:
         slot.usable = False
         return None, slot
     _worked()
+    context.generations = {key: found[key] if key in found else missing[key] for key in depends_on}
     slot.stamp = (own, tuple(found[key] if key in found else missing[key] for key in depends_on))
     entry = found.get(slot.key)
     if missing or not isinstance(entry, tuple) or len(entry) != 3 or entry[0] != slot.stamp:
@@ -190,6 +199,53 @@ def lookup(page: Page, context: ResolveContext) -> tuple[Any | None, Slot]:
     slot.heads, slot.meta = entry[2], entry[1]
     context.results[page.pk] = slot
     return entry[1], slot
+
+
+def shared_get(name: str, context: ResolveContext, depends_on: tuple[str, ...] = ()) -> Any:
+    """A value ``shared_set`` stored under the generations a page lookup of ``context`` read
+    (the global one and ``depends_on``), or None when absent or stale.
+
+    Only for a context whose page lookup read those generations (a page request): previews,
+    batches and one-off calls read the rows themselves, as they read the page.
+    """
+    stamp = _shared_stamp(context, depends_on)
+    if stamp is None:
+        return None
+    try:
+        entry = _cache().get(_shared_key(name))
+    except Exception as exc:
+        _failed(exc)
+        return None
+    if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == stamp:
+        return entry[1]
+    return None
+
+
+def shared_set(
+    name: str, value: Any, context: ResolveContext, depends_on: tuple[str, ...] = ()
+) -> None:
+    """Keep a value computed from rows read after ``context``'s lookup read its generations.
+
+    A change made meanwhile has replaced one of them, so the value stored here is never served.
+    """
+    stamp = _shared_stamp(context, depends_on)
+    if stamp is None:
+        return
+    try:
+        _cache().set(_shared_key(name), (stamp, value), smo_settings.META_CACHE_TIMEOUT)
+    except Exception as exc:
+        _failed(exc)
+
+
+def _shared_stamp(context: ResolveContext, depends_on: tuple[str, ...]) -> tuple | None:
+    tokens = tuple(context.generations.get(key) for key in (GENERATION_KEY, *depends_on))
+    return None if None in tokens else tokens
+
+
+def _shared_key(name: str) -> str:
+    if len(name) > _MAX_PATH_IN_KEY:
+        name = "h" + hashlib.sha256(name.encode()).hexdigest()
+    return _SHARED_PREFIX + name
 
 
 def head_variant(json_ld_enabled: bool) -> tuple:
@@ -202,7 +258,13 @@ def dependency_keys(page: Page) -> list[str]:
     path = page.path or ""
     steplen = getattr(page, "steplen", 4)
     # Proper prefixes only: the page's own changes delete its entry (no key per leaf page).
-    return [GENERATION_KEY] + [_path_key(path[:end]) for end in range(steplen, len(path), steplen)]
+    return [GENERATION_KEY, *path_generations(path[:-steplen], steplen)]
+
+
+def path_generations(path: str, steplen: int = 4) -> list[str]:
+    """Cache keys of the generations of ``path`` and of each of its prefixes: what a change to
+    that page or any page above it replaces."""
+    return [_path_key(path[:end]) for end in range(steplen, len(path) + 1, steplen)]
 
 
 def entry_key(page_id: int) -> str:

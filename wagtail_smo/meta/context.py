@@ -57,3 +57,8 @@ class ResolveContext:
     cards: set[str] = field(default_factory=set)
     #: Draw generated cards again even when their file exists (``smo_generate_images --force``).
     redraw_cards: bool = False
+    #: Language code by Locale id, read once (``locales.page_locale``).
+    locale_codes: dict[int, str] | None = None
+    #: The meta cache's generation tokens a page lookup of this context read, by key (empty: none
+    #: did); site-wide values and ancestors are cached under them (``cache.shared_get``).
+    generations: dict[str, str] = field(default_factory=dict)

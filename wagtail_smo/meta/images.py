@@ -59,6 +59,30 @@ def warn_once(key: tuple, message: str, *args: Any) -> None:
     logger.warning(message, *args)
 
 
+def chosen_image(owner: Any, name: str, context: Any = None) -> Any:
+    """``getattr(owner, name)`` for an image field; on a page request, an image not loaded yet is
+    read from the meta cache (kept under the global generation, which any image change replaces)."""
+    from django.core.exceptions import FieldDoesNotExist
+
+    from . import cache
+
+    try:
+        field = owner._meta.get_field(name)
+    except (FieldDoesNotExist, AttributeError):
+        return getattr(owner, name, None)
+    image_id = getattr(owner, field.attname, None) if field.is_relation else None
+    if image_id is None or context is None or not context.generations or field.is_cached(owner):
+        return getattr(owner, name, None)
+    image = cache.shared_get(f"image:{image_id}", context)
+    if image is None:
+        image = getattr(owner, name, None)
+        if image is not None:
+            cache.shared_set(f"image:{image_id}", image, context)
+    else:
+        field.set_cached_value(owner, image)
+    return image
+
+
 def first_body_image(body: Any) -> AbstractImage | None:
     """The first Wagtail image in a StreamField or rich text value, or None."""
     from wagtail.images import get_image_model

@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from wagtail.models import Page
 
+from . import cache
 from .context import ResolveContext
 from .sources import PAGE_FIELD, PROJECT_SETTING, SITE_SETTING, Source
 
@@ -28,20 +29,39 @@ def og_locale(code: str) -> str:
     return f"{lang}_{region.upper()}" if region else lang
 
 
-def page_locale(page: Page, site_settings: Any, language_code: str) -> tuple[str, Source]:
+def page_locale(
+    page: Page, site_settings: Any, language_code: str, context: ResolveContext | None = None
+) -> tuple[str, Source]:
     """The og:locale of ``page`` and its source.
 
     The page's own Wagtail locale (with Wagtail i18n on), else the site's content language
     (Settings → Social media → locale), else ``LANGUAGE_CODE``.
     """
     if getattr(settings, "WAGTAIL_I18N_ENABLED", False):
-        code = getattr(getattr(page, "locale", None), "language_code", "") or language_code
+        code = _language_code(page, context) or language_code
         if code:
             return og_locale(code), Source(PAGE_FIELD, "locale")
     # Without Wagtail i18n every page is in the site's language: no query for the page's locale.
     if site_settings and site_settings.locale:
         return og_locale(site_settings.locale), Source(SITE_SETTING, "locale")
     return og_locale(settings.LANGUAGE_CODE), Source(PROJECT_SETTING, "LANGUAGE_CODE")
+
+
+def _language_code(page: Page, context: ResolveContext | None) -> str:
+    """The language code of the page's Wagtail locale, without a query on a page request."""
+    locale_id = getattr(page, "locale_id", None)
+    if locale_id is None or "locale" in page._state.fields_cache or context is None:
+        return getattr(getattr(page, "locale", None), "language_code", "")
+    codes = context.locale_codes
+    if codes is None or locale_id not in codes:
+        codes = cache.shared_get("locales", context)
+        if codes is None or locale_id not in codes:
+            from wagtail.models import Locale
+
+            codes = dict(Locale.objects.values_list("pk", "language_code"))
+            cache.shared_set("locales", codes, context)
+        context.locale_codes = codes
+    return codes.get(locale_id, "")
 
 
 def locale_alternates(
@@ -55,6 +75,8 @@ def locale_alternates(
         return ()
     found = context.translations.get(page.translation_key) if context is not None else None
     if found is None:
+        # Not cached across requests: publishing the page changes its translations' answer too
+        # (its own live state), so a cached answer would be stale exactly when it is needed.
         found = list(
             Page.objects.filter(translation_key=page.translation_key, live=True)
             .values_list("pk", "locale__language_code")

@@ -22,7 +22,7 @@ from wagtail.models import Page, Site
 from ..conf import smo_settings
 from . import cache, cards
 from .context import ResolveContext
-from .images import SocialImage, absolute_url, first_body_image, social_image
+from .images import SocialImage, absolute_url, chosen_image, first_body_image, social_image
 from .locales import locale_alternates, page_locale
 from .sites import site_and_url, site_settings_of, site_values
 from .sources import (
@@ -156,7 +156,7 @@ def _resolve(page: Page, context: ResolveContext) -> SocialMeta:
     )
     sources["url"] = Source(PAGE_URL) if page_url else Source(NOT_ROUTABLE)
     sources["site_name"] = shared.site_name_source
-    locale, sources["locale"] = page_locale(page, site_settings, language_code)
+    locale, sources["locale"] = page_locale(page, site_settings, language_code, context)
     creator_field = getattr(page, "smo_x_creator_field", None)
     x_creator = clean_text(_attr_value(page, creator_field))
     sources["x_creator"] = (
@@ -301,11 +301,12 @@ def _find_image(
 ) -> tuple[Any, str, Source]:
     own_alt = getattr(page, "social_image_alt", "")
     if getattr(page, "social_image_id", None):
-        return page.social_image, own_alt, Source(OWN_FIELD, "social_image")
+        image = chosen_image(page, "social_image", context)
+        return image, own_alt, Source(OWN_FIELD, "social_image")
     if not getattr(page, "social_image_fallback", True):
         return None, "", Source(NONE, "social_image_fallback", TURNED_OFF)
     for name in getattr(page, "smo_image_fields", []):
-        image = getattr(page, name, None)
+        image = chosen_image(page, name, context)
         if image is not None:
             return image, own_alt, Source(PAGE_FIELD, name)
     for name in getattr(page, "smo_body_fields", []):

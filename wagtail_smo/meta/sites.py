@@ -12,6 +12,7 @@ from typing import Any
 from wagtail.models import Page, Site
 
 from ..conf import smo_settings
+from . import cache
 from .context import ResolveContext
 from .images import SocialImage, site_root_url, social_image, warn_once
 from .sources import MISSING, SITE, SITE_SETTING, Source
@@ -52,6 +53,12 @@ def _site_by_id(site_id: int, context: ResolveContext) -> Site | None:
     from ..models import SocialMediaSettings
 
     if site_id not in context.sites:
+        shared = cache.shared_get(_shared_name(site_id), context)
+        if shared is not None:
+            site, settings, values = shared
+            context.sites[site_id], context.site_settings[site_id] = site, settings
+            context.site_values[site_id] = values
+            return site
         found = (
             SocialMediaSettings.base_queryset().select_related("site").filter(site_id=site_id)
         ).first()
@@ -60,6 +67,14 @@ def _site_by_id(site_id: int, context: ResolveContext) -> Site | None:
         else:
             context.sites[site_id] = Site.objects.filter(pk=site_id).first()
     return context.sites[site_id]
+
+
+#: The images of the site settings the resolver may read.
+_SETTINGS_IMAGES = ("default_image", "organisation_logo", "card_logo")
+
+
+def _shared_name(site_id: int) -> str:
+    return f"site:{site_id}"
 
 
 def site_settings_of(site: Site | None, context: ResolveContext) -> Any:
@@ -118,6 +133,13 @@ def site_values(site: Site | None, site_settings: Any, context: ResolveContext) 
             publisher_name=setting("organisation_name") or name,
             publisher_logo=publisher_logo(site_settings, site, context),
         )
+        if site is not None and context.generations:
+            # With the settings' images loaded, so that a cold resolve of any page of the site
+            # reads them with the one cache round trip.
+            for name in _SETTINGS_IMAGES:
+                if site_settings is not None and getattr(site_settings, f"{name}_id", None):
+                    getattr(site_settings, name)
+            cache.shared_set(_shared_name(site.pk), (site, site_settings, found), context)
     return found
 
 

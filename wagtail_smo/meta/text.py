@@ -55,7 +55,16 @@ def iter_rich_text(body: Any) -> Iterator[str]:
         yield body.source
     elif isinstance(body, str):
         yield body
-    elif hasattr(body, "raw_data") or isinstance(body, list | tuple):  # StreamValue / ListValue
+    elif hasattr(body, "raw_data") and hasattr(body, "stream_block"):  # StreamValue
+        from wagtail.blocks import ChooserBlock
+
+        for index, raw in enumerate(body.raw_data):
+            # Chosen images, documents and pages hold no text, and turning them into objects is a
+            # query per block type: skipped before they are read.
+            if isinstance(body.stream_block.child_blocks.get(raw.get("type")), ChooserBlock):
+                continue
+            yield from iter_rich_text(body[index].value)
+    elif hasattr(body, "raw_data") or isinstance(body, list | tuple):  # ListValue
         for child in body:
             yield from iter_rich_text(getattr(child, "value", child))
     elif isinstance(body, dict):  # StructValue

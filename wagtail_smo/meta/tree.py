@@ -9,6 +9,7 @@ from typing import Any
 from wagtail.models import Page, Site
 
 from ..pages import section_of
+from . import cache
 from .context import ResolveContext
 from .sources import ANCESTOR_IMAGE, Source
 from .text import clean_text
@@ -68,7 +69,14 @@ def site_ancestors(
     root_depth = _site_root_depth(site, context) if site is not None else 2
     key = (page.path[: -page.steplen], root_depth)
     if key not in context.ancestors:
-        context.ancestors[key] = list(page.get_ancestors().filter(depth__gte=root_depth))
+        # Cached across requests under the generations of the page's ancestors' paths: a change
+        # to any ancestor (or a move: the global generation) replaces one of them.
+        name, depends_on = f"ancestors:{key[0]}:{root_depth}", tuple(cache.dependency_keys(page))
+        found = cache.shared_get(name, context, depends_on)
+        if found is None:
+            found = list(page.get_ancestors().filter(depth__gte=root_depth))
+            cache.shared_set(name, found, context, depends_on)
+        context.ancestors[key] = found
     return context.ancestors[key]
 
 
@@ -123,10 +131,17 @@ def ancestor_image(
     """
     if not ancestors:
         return None
-    key = ancestors[-1].pk
-    if key not in context.ancestor_images:
-        context.ancestor_images[key] = _nearest_image(ancestors)
-    return context.ancestor_images[key]
+    parent = ancestors[-1]
+    if parent.pk not in context.ancestor_images:
+        # Cached across requests under the generations of the ancestors' paths, as they are.
+        name = f"ancestor-image:{parent.pk}"
+        depends_on = tuple(cache.path_generations(parent.path, parent.steplen))
+        found = cache.shared_get(name, context, depends_on)
+        if found is None:
+            found = _nearest_image(ancestors) or ()
+            cache.shared_set(name, found, context, depends_on)
+        context.ancestor_images[parent.pk] = found or None
+    return context.ancestor_images[parent.pk]
 
 
 def _nearest_image(ancestors: list[Page]) -> tuple[Any, str, Source] | None:
