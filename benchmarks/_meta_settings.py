@@ -13,6 +13,10 @@ _MIGRATIONS = Path(os.environ["SMO_VAR_DIR"]) / "bench_migrations"
 (_MIGRATIONS / "smo_bench_meta_migrations" / "__init__.py").touch()
 sys.path.insert(0, str(_MIGRATIONS))
 os.environ["DJANGO_DEBUG"] = "0"
+# Wagtail i18n off unless asked for (SMO_DEMO_I18N=1): the bench page has no translations, the
+# peers emit no og:locale:alternate, and commits before the demo turned i18n on ran without it,
+# so side-by-side runs against them (benchmarks/_against.py) compare the same work.
+os.environ.setdefault("SMO_DEMO_I18N", "0")
 
 from example_site.settings import *  # noqa: E402,F403
 
