@@ -18,6 +18,7 @@ audit build on it.
 from __future__ import annotations
 
 from contextlib import nullcontext
+from functools import cache
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
@@ -27,10 +28,8 @@ from django.db.models import (
     DateField,
     DateTimeField,
     F,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
 )
 from django.db.models.expressions import Combinable
 from django.db.models.functions import Cast, Coalesce, TruncDate
@@ -326,6 +325,39 @@ PAGE_DATE = "smo_date"
 PAGE_DAY = "smo_day"
 
 
+@cache
+def _date_lookups() -> tuple[tuple[str, bool], ...]:
+    """(lookup from ``Page``, is a datetime) of each date field a page model names in
+    ``smo_published_field``; page models are fixed once Django has started."""
+    found: dict[str, bool] = {}
+    for model in get_page_models():
+        name = getattr(model, "smo_published_field", None)
+        if model._meta.abstract or not name:
+            continue
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue  # a callable attribute: Python only, pages keep their first publication
+        if not isinstance(field, DateField):  # DateTimeField is a DateField too
+            continue
+        path = _path_from_page(field.model)
+        if path is not None:  # a subclass naming its parent's field shares the parent's column
+            found.setdefault(f"{path}__{field.name}", isinstance(field, DateTimeField))
+    return tuple(found.items())
+
+
+def _path_from_page(model: type) -> str | None:
+    """The lookup from ``Page`` down to ``model`` through the parent links ("blogpage")."""
+    steps = []
+    while model is not Page:
+        parent = next((p for p in model._meta.parents if issubclass(p, Page)), None)
+        if parent is None:
+            return None
+        steps.append(model._meta.parents[parent].related_query_name())
+        model = parent
+    return "__".join(reversed(steps))
+
+
 def with_page_date(queryset: QuerySet) -> QuerySet:
     """``queryset`` (base ``Page`` rows) annotated with each page's one date.
 
@@ -337,19 +369,9 @@ def with_page_date(queryset: QuerySet) -> QuerySet:
     """
     moments: list[Combinable] = []
     days: list[Combinable] = []
-    for model in get_page_models():
-        name = getattr(model, "smo_published_field", None)
-        if model._meta.abstract or not name:
-            continue
-        try:
-            field = model._meta.get_field(name)
-        except FieldDoesNotExist:
-            continue  # a callable attribute: Python only, pages keep their first publication
-        if not isinstance(field, DateField):  # DateTimeField is a DateField too
-            continue
-        # One subquery per model that declares a date; NULL for pages of other models.
-        value = Subquery(model.objects.filter(pk=OuterRef("pk")).values(name)[:1])
-        if isinstance(field, DateTimeField):
+    for lookup, is_datetime in _date_lookups():
+        value = F(lookup)
+        if is_datetime:
             moments.append(value)
             days.append(TruncDate(value))
         else:
