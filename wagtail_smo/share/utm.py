@@ -93,9 +93,13 @@ def build_utm_url(
         campaign = campaign_for(config["CAMPAIGN"], page=page, network=source)
     source = config["SOURCES"].get(source, source)
 
+    wanted = zip(UTM_KEYS, (source, medium, campaign, content), strict=True)
+    if "?" not in url and "#" not in url:
+        # A page's own URL (every export row, feed item and draft): nothing to keep or parse.
+        added = [(key, value) for key, value in wanted if value]
+        return f"{url}?{urlencode(added)}" if added else url
     scheme, netloc, path, query, fragment = urlsplit(url)
     present = {key for key, _value in parse_qsl(query, keep_blank_values=True)}
-    wanted = zip(UTM_KEYS, (source, medium, campaign, content), strict=True)
     added = [(key, value) for key, value in wanted if value and key not in present]
     if not added:
         return url
