@@ -66,12 +66,14 @@ def chosen_image(owner: Any, name: str, context: Any = None) -> Any:
 
     from . import cache
 
+    if context is None or not context.generations:  # not a page request: the rows as they are
+        return getattr(owner, name, None)
     try:
         field = owner._meta.get_field(name)
     except (FieldDoesNotExist, AttributeError):
         return getattr(owner, name, None)
     image_id = getattr(owner, field.attname, None) if field.is_relation else None
-    if image_id is None or context is None or not context.generations or field.is_cached(owner):
+    if image_id is None or field.is_cached(owner):
         return getattr(owner, name, None)
     image = cache.shared_get(f"image:{image_id}", context)
     if image is None:
