@@ -7,7 +7,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from wagtail.models import Site
 
 from ..conf import smo_settings
-from ..meta.validators import ancestry_q, conditional, validators_for
+from ..meta.cache import cached_output, store_output, subtree_stamp
+from ..meta.validators import ancestry_q, conditional, output_name, validators_for
 from .changes import feeds_changed_at
 from .pages import UnknownSection, find_section
 from .render import FEED_FILES, build_feed
@@ -34,9 +35,18 @@ def feed(request: HttpRequest, filename: str, section: str = "") -> HttpResponse
     validators = validators_for(request, site, pages, also=[feeds_changed_at()])
 
     def render() -> HttpResponse:
+        # Built once per change of what it lists (see meta.cache.subtree_stamp): a change in
+        # another section leaves this feed cached.
+        name = output_name(site, root, request)
+        stamp = subtree_stamp(root)
+        cached = cached_output(name, stamp)
+        if cached is not None:
+            content_type, body = cached
+            return HttpResponse(body, content_type=content_type)
         generator = build_feed(site, section_page, kind, request=request)
         response = HttpResponse(content_type=generator.content_type)
         generator.write(response, "utf-8")
+        store_output(name, stamp, (generator.content_type, response.content))
         return response
 
     return conditional(

@@ -280,9 +280,13 @@ def _own_state(page: Any) -> tuple:
 
 
 def _path_key(path: str) -> str:
+    return f"{_GEN_PREFIX}path:{_short(path)}"
+
+
+def _short(path: str) -> str:
     if len(path) > _MAX_PATH_IN_KEY:
-        path = "h" + hashlib.sha256(path.encode()).hexdigest()
-    return f"{_GEN_PREFIX}path:{path}"
+        return "h" + hashlib.sha256(path.encode()).hexdigest()
+    return path
 
 
 def _token() -> str:
@@ -305,12 +309,78 @@ def invalidate_page(page: Page) -> None:
     if getattr(settings, "WAGTAIL_I18N_ENABLED", False) and page.translation_key:
         translations = Page.objects.filter(translation_key=page.translation_key)
         page_ids += translations.exclude(pk=page.pk).values_list("pk", flat=True)
-    _forget(page_ids, [_path_key(page.path)] if page.path else [])
+    _forget(page_ids, [_path_key(page.path), *_subtree_keys(page.path)] if page.path else [])
 
 
 def invalidate_tags_of(page_id: int) -> None:
     """Invalidate the cached meta of the page with id ``page_id`` (its tag links changed)."""
-    _forget([page_id])
+    path = Page.objects.filter(pk=page_id).values_list("path", flat=True).first()
+    _forget([page_id], _subtree_keys(path) if path else [])
+
+
+def invalidate_subtree_outputs(page: Page) -> None:
+    """Outputs listing a subtree that holds ``page`` (its feeds) are built again: for changes
+    that reach no page's meta, as a page leaving them (unpublished, restricted)."""
+    if page.path:
+        _forget(generations=_subtree_keys(page.path, page.steplen))
+
+
+def _subtree_keys(path: str, steplen: int = 4) -> list[str]:
+    """Generations of "something in this subtree changed", for each page above ``path`` and
+    itself: what an output listing a subtree (a feed) is cached under (``subtree_stamp``)."""
+    return [f"{_GEN_PREFIX}subtree:{_short(path[:end])}"
+            for end in range(steplen, len(path) + 1, steplen)]
+
+
+def subtree_stamp(root: Page) -> tuple | None:
+    """The generations an output about ``root``'s subtree depends on (None: the cache failed).
+
+    Something in the subtree changed (``root`` or a descendant: published, unpublished, moved
+    in, restricted, its tags), an ancestor of ``root`` changed itself (titles and images the
+    items inherit), or a wide change (sites, settings, images, locales, moves). A change in
+    another section replaces none of them: the output stays cached.
+    """
+    if smo_settings.META_CACHE_TIMEOUT == 0:
+        return None
+    path = root.path or ""
+    keys = [GENERATION_KEY, *_subtree_keys(path, root.steplen)[-1:],
+            *path_generations(path[: -root.steplen], root.steplen)]
+    try:
+        cache = _cache()
+        found = cache.get_many(keys)
+        missing = {key: _token() for key in keys if key not in found}
+        if missing:
+            cache.set_many(missing, None)
+    except Exception as exc:
+        _failed(exc)
+        return None
+    _worked()
+    return tuple(found.get(key) or missing[key] for key in keys)
+
+
+def cached_output(name: str, stamp: tuple | None) -> Any:
+    """An output ``store_output`` kept under ``name`` with this ``stamp``, or None."""
+    if stamp is None:
+        return None
+    try:
+        entry = _cache().get(_shared_key(f"output:{name}"))
+    except Exception as exc:
+        _failed(exc)
+        return None
+    if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == stamp:
+        return entry[1]
+    return None
+
+
+def store_output(name: str, stamp: tuple | None, value: Any) -> None:
+    """Keep an output built after ``stamp`` was read (a change meanwhile replaced it)."""
+    if stamp is None:
+        return
+    try:
+        _cache().set(_shared_key(f"output:{name}"), (stamp, value),
+                     smo_settings.META_CACHE_TIMEOUT)
+    except Exception as exc:
+        _failed(exc)
 
 
 def _forget(

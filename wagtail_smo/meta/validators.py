@@ -43,13 +43,17 @@ _EPOCH = datetime.fromtimestamp(0, tz=UTC)
 
 def content_changed_at() -> datetime:
     """When cached meta was last invalidated; "now" (written down) when the cache has no stamp."""
-    cache = caches[smo_settings.META_CACHE]
-    value = cache.get(CONTENT_STAMP_KEY)
-    if value is None:
-        value = datetime.now(tz=UTC).timestamp()
-        # add(): two processes finding it absent keep the first one's time.
-        if not cache.add(CONTENT_STAMP_KEY, value, None):
-            value = cache.get(CONTENT_STAMP_KEY, value)
+    now = datetime.now(tz=UTC).timestamp()
+    try:
+        cache = caches[smo_settings.META_CACHE]
+        value = cache.get(CONTENT_STAMP_KEY)
+        if value is None:
+            value = now
+            # add(): two processes finding it absent keep the first one's time.
+            if not cache.add(CONTENT_STAMP_KEY, value, None):
+                value = cache.get(CONTENT_STAMP_KEY, value)
+    except Exception:  # a cache that is down: "changed now" (a 200, never a stale 304)
+        value = now  # the meta cache logs its failure once (meta.cache)
     return datetime.fromtimestamp(value, tz=UTC)
 
 
@@ -105,6 +109,16 @@ def project_settings_version() -> str:
     shown = {k: v for k, v in user.items() if k != "PROVIDERS"} if isinstance(user, dict) else {}
     return repr([sorted(shown.items(), key=repr), settings.LANGUAGE_CODE, settings.MEDIA_URL,
                  settings.STATIC_URL])
+
+
+def output_name(site: Site, root: Page, request: HttpRequest) -> str:
+    """The cache name of an output about ``root`` on ``site``: what selects it (path, query,
+    language) and what shapes it (the plugin version, the project settings), hashed."""
+    from django.utils.translation import get_language
+
+    key = "|".join([__version__, project_settings_version(), request.path,
+                    request.META.get("QUERY_STRING", ""), get_language() or ""])
+    return f"{site.pk}:{root.pk}:{hashlib.sha256(key.encode()).hexdigest()[:32]}"
 
 
 def validators_for(
