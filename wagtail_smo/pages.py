@@ -305,13 +305,24 @@ def _excluded_from_feeds() -> Q | None:
     whose model lacks it are never excluded.
     """
     query = None
+    for lookup in _excluded_lookups():
+        clause = Q(**{lookup: True})
+        query = clause if query is None else query | clause
+    return query
+
+
+@cache
+def _excluded_lookups() -> tuple[str, ...]:
+    """The lookup from ``Page`` of each model's own ``exclude_from_feeds`` column: a LEFT JOIN of
+    that model's table (shared with the page date's joins), not a subquery per model."""
+    lookups = []
     for model in get_page_models():
         if model._meta.abstract or model is Page or not _has_own_field(model, "exclude_from_feeds"):
             continue
-        # Filter through the base table's link to the concrete table: one subquery per model.
-        clause = Q(pk__in=model.objects.filter(exclude_from_feeds=True).values("pk"))
-        query = clause if query is None else query | clause
-    return query
+        path = _path_from_page(model)
+        if path:
+            lookups.append(f"{path}__exclude_from_feeds")
+    return tuple(lookups)
 
 
 def _has_own_field(model: type[Page], name: str) -> bool:
