@@ -28,6 +28,8 @@ from django.db.models import (
     DateField,
     DateTimeField,
     F,
+    Model,
+    OneToOneField,
     Q,
     QuerySet,
 )
@@ -357,14 +359,15 @@ def _date_lookups() -> tuple[tuple[str, bool], ...]:
     return tuple(found.items())
 
 
-def _path_from_page(model: type) -> str | None:
+def _path_from_page(model: type[Model]) -> str | None:
     """The lookup from ``Page`` down to ``model`` through the parent links ("blogpage")."""
     steps = []
     while model is not Page:
         parent = next((p for p in model._meta.parents if issubclass(p, Page)), None)
-        if parent is None:
+        link = model._meta.parents[parent] if parent is not None else None
+        if parent is None or not isinstance(link, OneToOneField):
             return None
-        steps.append(model._meta.parents[parent].related_query_name())
+        steps.append(link.related_query_name())
         model = parent
     return "__".join(reversed(steps))
 
