@@ -224,6 +224,16 @@ def test_not_a_section_or_unknown_gives_404(client, demo_content):
     assert client.get("/smo/feeds/blog/rss.txt").status_code == 404
 
 
+def small_and_large_sections(settings) -> None:
+    """Sections /small/ (10 posts) and /large/ (200), every post in their feeds."""
+    home = Page.objects.get(url_path="/home/")
+    small = home.add_child(instance=BlogIndexPage(title="Small", slug="small"))
+    large = home.add_child(instance=BlogIndexPage(title="Large", slug="large"))
+    _make_posts(small, 10, "s")
+    _make_posts(large, 200, "l")
+    settings.WAGTAIL_SMO = {**settings.WAGTAIL_SMO, "FEEDS": {"LIMIT": 500}}
+
+
 def _make_posts(parent, count, prefix):
     image = get_image_model().objects.first()
     for index in range(count):
@@ -237,12 +247,7 @@ def _make_posts(parent, count, prefix):
 
 @pytest.mark.django_db
 def test_feed_queries_do_not_grow_with_items(client, demo_content, settings):
-    home = Page.objects.get(url_path="/home/")
-    small = home.add_child(instance=BlogIndexPage(title="Small", slug="small"))
-    large = home.add_child(instance=BlogIndexPage(title="Large", slug="large"))
-    _make_posts(small, 10, "s")
-    _make_posts(large, 200, "l")
-    settings.WAGTAIL_SMO = {**settings.WAGTAIL_SMO, "FEEDS": {"LIMIT": 500}}
+    small_and_large_sections(settings)
     counts = {}
     for name in ("small", "large"):
         for filename in FILES:

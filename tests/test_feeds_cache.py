@@ -9,10 +9,10 @@ import feedparser
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import PageViewRestriction
 
 from example_site.blog.models import BlogIndexPage, BlogPage, NewsIndexPage
-from tests.test_feeds import _make_posts, publish_post
+from tests.test_feeds import publish_post, small_and_large_sections
 from wagtail_smo.meta import cache as meta_cache
 
 pytestmark = pytest.mark.django_db
@@ -34,12 +34,7 @@ def warm_queries(client, url: str) -> int:
 @pytest.mark.parametrize("filename", FILES)
 def test_a_warm_feed_runs_a_few_queries_whatever_its_length(client, demo_content, settings,
                                                             filename):
-    home = Page.objects.get(url_path="/home/")
-    small = home.add_child(instance=BlogIndexPage(title="Small", slug="small"))
-    large = home.add_child(instance=BlogIndexPage(title="Large", slug="large"))
-    _make_posts(small, 10, "s")
-    _make_posts(large, 200, "l")
-    settings.WAGTAIL_SMO = {**settings.WAGTAIL_SMO, "FEEDS": {"LIMIT": 500}}
+    small_and_large_sections(settings)
     with CaptureQueriesContext(connection) as cold:
         client.get(f"/smo/feeds/large/{filename}")
     cold_count = len(cold)  # now: Django's query log is a bounded deque

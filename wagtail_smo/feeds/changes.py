@@ -21,7 +21,6 @@ from django.db import transaction
 from wagtail.models import Page, PageViewRestriction, Site
 
 from ..conf import smo_settings
-from ..meta.cache import invalidate_subtree_outputs
 from ..queue import enqueue
 from .pages import is_section
 from .render import FEED_FILES, feed_url
@@ -87,7 +86,6 @@ def on_site_changed(sender: type[Site], **kwargs: Any) -> None:
 
 def _feeds_changed(page: Page) -> None:
     mark_feeds_changed()
-    invalidate_subtree_outputs(page)  # the cached feeds that list it are built again
     urls = affected_feed_urls(page)
     if not urls:
         return

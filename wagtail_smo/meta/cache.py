@@ -178,23 +178,15 @@ def lookup(page: Page, context: ResolveContext) -> tuple[Any | None, Slot]:
     if kept is not None and kept.served_as == slot.served_as:
         return kept.meta, kept  # its stamp and heads too: a head rendered now joins the entry
     depends_on = dependency_keys(page)
-    try:
-        cache = _cache()
-        found = cache.get_many([slot.key, *depends_on])
-        missing = {key: _token() for key in depends_on if key not in found}
-        if missing:
-            # Never seen, or evicted: a new token matches no stored stamp. Written before the page
-            # is resolved, so a concurrent change's bump after this point makes the result miss.
-            cache.set_many(missing, None)
-    except Exception as exc:  # any backend's error: resolved without the cache
-        _failed(exc)
+    read = _read_generations(depends_on, also=[slot.key])
+    if read is None:  # the cache failed: resolved without it
         slot.usable = False
         return None, slot
-    _worked()
-    context.generations = {key: found[key] if key in found else missing[key] for key in depends_on}
-    slot.stamp = (own, tuple(found[key] if key in found else missing[key] for key in depends_on))
+    tokens, found, written = read
+    context.generations = tokens
+    slot.stamp = (own, tuple(tokens[key] for key in depends_on))
     entry = found.get(slot.key)
-    if missing or not isinstance(entry, tuple) or len(entry) != 3 or entry[0] != slot.stamp:
+    if written or not isinstance(entry, tuple) or len(entry) != 3 or entry[0] != slot.stamp:
         return None, slot
     slot.heads, slot.meta = entry[2], entry[1]
     context.results[page.pk] = slot
@@ -208,17 +200,7 @@ def shared_get(name: str, context: ResolveContext, depends_on: tuple[str, ...] =
     Only for a context whose page lookup read those generations (a page request): previews,
     batches and one-off calls read the rows themselves, as they read the page.
     """
-    stamp = _shared_stamp(context, depends_on)
-    if stamp is None:
-        return None
-    try:
-        entry = _cache().get(_shared_key(name))
-    except Exception as exc:
-        _failed(exc)
-        return None
-    if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == stamp:
-        return entry[1]
-    return None
+    return _stamped_get(_shared_key(name), _shared_stamp(context, depends_on))
 
 
 def shared_set(
@@ -228,13 +210,52 @@ def shared_set(
 
     A change made meanwhile has replaced one of them, so the value stored here is never served.
     """
-    stamp = _shared_stamp(context, depends_on)
+    _stamped_set(_shared_key(name), _shared_stamp(context, depends_on), value)
+
+
+def _stamped_get(key: str, stamp: tuple | None) -> Any:
+    """The value kept under ``key`` when it was stored with ``stamp``, else None."""
+    if stamp is None:
+        return None
+    try:
+        entry = _cache().get(key)
+    except Exception as exc:
+        _failed(exc)
+        return None
+    if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == stamp:
+        return entry[1]
+    return None
+
+
+def _stamped_set(key: str, stamp: tuple | None, value: Any) -> None:
     if stamp is None:
         return
     try:
-        _cache().set(_shared_key(name), (stamp, value), smo_settings.META_CACHE_TIMEOUT)
+        _cache().set(key, (stamp, value), smo_settings.META_CACHE_TIMEOUT)
     except Exception as exc:
         _failed(exc)
+
+
+def _read_generations(
+    keys: list[str], also: Collection[str] = ()
+) -> tuple[dict[str, str], dict[str, Any], bool] | None:
+    """The tokens of the generations ``keys`` (with ``also`` read in the same round trip):
+    (tokens by key, everything found, whether a token was missing), None when the cache fails.
+
+    A generation never seen or evicted gets a new token, written before the caller reads the
+    rows, so a concurrent change's bump after this point makes what it stores miss.
+    """
+    try:
+        cache = _cache()
+        found = cache.get_many([*also, *keys])
+        missing = {key: _token() for key in keys if key not in found}
+        if missing:
+            cache.set_many(missing, None)
+    except Exception as exc:  # any backend's error: the caller works without the cache
+        _failed(exc)
+        return None
+    _worked()
+    return {key: found.get(key) or missing[key] for key in keys}, found, bool(missing)
 
 
 def _shared_stamp(context: ResolveContext, depends_on: tuple[str, ...]) -> tuple | None:
@@ -312,17 +333,12 @@ def invalidate_page(page: Page) -> None:
     _forget(page_ids, [_path_key(page.path), *_subtree_keys(page.path)] if page.path else [])
 
 
-def invalidate_tags_of(page_id: int) -> None:
-    """Invalidate the cached meta of the page with id ``page_id`` (its tag links changed)."""
-    path = Page.objects.filter(pk=page_id).values_list("path", flat=True).first()
+def invalidate_tags_of(page_id: int, path: str | None = None) -> None:
+    """Invalidate the cached meta of the page with id ``page_id`` (its tag links changed), and
+    the outputs listing it; ``path``: the page's tree path when the caller has it (no query)."""
+    if path is None:
+        path = Page.objects.filter(pk=page_id).values_list("path", flat=True).first()
     _forget([page_id], _subtree_keys(path) if path else [])
-
-
-def invalidate_subtree_outputs(page: Page) -> None:
-    """Outputs listing a subtree that holds ``page`` (its feeds) are built again: for changes
-    that reach no page's meta, as a page leaving them (unpublished, restricted)."""
-    if page.path:
-        _forget(generations=_subtree_keys(page.path, page.steplen))
 
 
 def _subtree_keys(path: str, steplen: int = 4) -> list[str]:
@@ -345,42 +361,18 @@ def subtree_stamp(root: Page) -> tuple | None:
     path = root.path or ""
     keys = [GENERATION_KEY, *_subtree_keys(path, root.steplen)[-1:],
             *path_generations(path[: -root.steplen], root.steplen)]
-    try:
-        cache = _cache()
-        found = cache.get_many(keys)
-        missing = {key: _token() for key in keys if key not in found}
-        if missing:
-            cache.set_many(missing, None)
-    except Exception as exc:
-        _failed(exc)
-        return None
-    _worked()
-    return tuple(found.get(key) or missing[key] for key in keys)
+    read = _read_generations(keys)
+    return tuple(read[0][key] for key in keys) if read is not None else None
 
 
 def cached_output(name: str, stamp: tuple | None) -> Any:
     """An output ``store_output`` kept under ``name`` with this ``stamp``, or None."""
-    if stamp is None:
-        return None
-    try:
-        entry = _cache().get(_shared_key(f"output:{name}"))
-    except Exception as exc:
-        _failed(exc)
-        return None
-    if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == stamp:
-        return entry[1]
-    return None
+    return _stamped_get(_shared_key(f"output:{name}"), stamp)
 
 
 def store_output(name: str, stamp: tuple | None, value: Any) -> None:
     """Keep an output built after ``stamp`` was read (a change meanwhile replaced it)."""
-    if stamp is None:
-        return
-    try:
-        _cache().set(_shared_key(f"output:{name}"), (stamp, value),
-                     smo_settings.META_CACHE_TIMEOUT)
-    except Exception as exc:
-        _failed(exc)
+    _stamped_set(_shared_key(f"output:{name}"), stamp, value)
 
 
 def _forget(
@@ -435,7 +427,9 @@ def tag_link_changed(sender: type[Model], instance: Model, **kwargs: Any) -> Non
         return
     field = instance._meta.get_field("content_object")  # a through model with a page key
     if isinstance(field, ForeignKey) and issubclass(field.related_model, Page):
-        invalidate_tags_of(getattr(instance, field.attname))
+        # Links saved with their page (modelcluster, on every publish) hold the page itself.
+        page = field.get_cached_value(instance, None)
+        invalidate_tags_of(getattr(instance, field.attname), getattr(page, "path", None))
 
 
 def tag_changed(sender: type[Model], instance: Model, created: bool = False, **kwargs: Any) -> None:
